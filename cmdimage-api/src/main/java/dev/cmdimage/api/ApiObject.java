@@ -1,0 +1,15 @@
+package dev.cmdimage.api;
+
+/**
+ * An object of the {@code tilt.dev/v1alpha1} API that cmdimage reads, builds with or writes.
+ */
+public sealed interface ApiObject permits CmdImage, CmdImageList, ImageMap, Cluster {
+    /** The API group and version of every object here. */
+    String API_VERSION = "tilt.dev/v1alpha1";
+
+    /** The {@code kind} written on the wire, e.g. {@code CmdImage}. */
+    String kind();
+
+    /** The name from the metadata ({@code null} for lists). */
+    String name();
+}

@@ -1,0 +1,27 @@
+package dev.cmdimage.api;
+
+import java.util.concurrent.CompletableFuture;
+
+/** A build started with {@link CmdImageBuilder#start(BuildRequest)}. */
+public interface BuildHandle {
+    /** The name of the CmdImage being built. */
+    String name();
+
+    /**
+     * Cancels the build: the command's whole process tree gets SIGTERM, then SIGKILL after a grace period. The
+     * build then completes with the error {@code build cancelled}. Does nothing when the build has ended.
+     */
+    void cancel();
+
+    /** The build's result; completes exceptionally with a {@link CmdImageException} when the build fails. */
+    CompletableFuture<BuildResult> result();
+
+    /**
+     * The final status: always completes normally, with {@code completed} (and {@code error} when the build
+     * failed, was cancelled or timed out).
+     */
+    CompletableFuture<CmdImageStatus> finalStatus();
+
+    /** The latest status ({@code building} until it ends). */
+    CmdImageStatus currentStatus();
+}

@@ -1,0 +1,115 @@
+package dev.cmdimage.api;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Everything one build needs: the CmdImage and the objects it refers to, plus how to run it.
+ * Construct with {@link #builder(CmdImage)}.
+ *
+ * @param cmdImage                the CmdImage to build
+ * @param cluster                 the cluster it builds for, or {@code null} (no registry, unknown architecture)
+ * @param imageMaps               the ImageMaps available to it, by name
+ * @param baseEnvironment         the environment the command starts from, or {@code null} for the JVM's
+ * @param baseDirectory           the working directory when the spec has no {@code dir}, and the directory
+ *                                relative {@code dir} and {@code outputsImageRefTo} resolve against, or
+ *                                {@code null} for the JVM's working directory
+ * @param timeout                 the longest the command may run, or {@code null} for no limit
+ * @param reason                  why this build runs (shown in {@code status.building.reason})
+ * @param clusterSharesImageStore whether the cluster runs images straight from the image store (e.g. Docker
+ *                                Desktop, or kind/minikube sharing the engine): then nothing is pushed
+ * @param listener                who hears about the build
+ */
+public record BuildRequest(
+        CmdImage cmdImage,
+        Cluster cluster,
+        Map<String, ImageMap> imageMaps,
+        Map<String, String> baseEnvironment,
+        Path baseDirectory,
+        Duration timeout,
+        String reason,
+        boolean clusterSharesImageStore,
+        BuildListener listener) {
+
+    /** The reason used when the caller gives none. */
+    public static final String DEFAULT_REASON = "build requested";
+
+    public BuildRequest {
+        Objects.requireNonNull(cmdImage, "cmdImage");
+        imageMaps = Strings.map(imageMaps);
+        baseEnvironment = baseEnvironment == null ? null : Strings.map(baseEnvironment);
+        if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
+            throw new IllegalArgumentException("timeout must be positive: " + timeout);
+        }
+        reason = reason == null || reason.isEmpty() ? DEFAULT_REASON : reason;
+        listener = listener == null ? BuildListener.NONE : listener;
+    }
+
+    /** A builder for a request to build {@code cmdImage}. */
+    public static Builder builder(CmdImage cmdImage) {
+        return new Builder(cmdImage);
+    }
+
+    /** A builder holding this request's values. */
+    public Builder toBuilder() {
+        Builder b = new Builder(cmdImage);
+        b.cluster = cluster;
+        b.imageMaps.putAll(imageMaps);
+        b.baseEnvironment = baseEnvironment;
+        b.baseDirectory = baseDirectory;
+        b.timeout = timeout;
+        b.reason = reason;
+        b.clusterSharesImageStore = clusterSharesImageStore;
+        b.listener = listener;
+        return b;
+    }
+
+    /** The name of the CmdImage being built. */
+    public String name() {
+        return cmdImage.name();
+    }
+
+    @Override
+    public String toString() {
+        return "BuildRequest[cmdImage=" + cmdImage + ", cluster=" + cluster + ", imageMaps=" + imageMaps.keySet()
+                + ", baseEnvironment=" + (baseEnvironment == null ? "<jvm>" : Redaction.envMap(baseEnvironment))
+                + ", baseDirectory=" + baseDirectory + ", timeout=" + timeout + ", reason=" + reason
+                + ", clusterSharesImageStore=" + clusterSharesImageStore + "]";
+    }
+
+    /** Builds a {@link BuildRequest}. */
+    public static final class Builder {
+        private final CmdImage cmdImage;
+        private Cluster cluster;
+        private final Map<String, ImageMap> imageMaps = new LinkedHashMap<>();
+        private Map<String, String> baseEnvironment;
+        private Path baseDirectory;
+        private Duration timeout;
+        private String reason;
+        private boolean clusterSharesImageStore;
+        private BuildListener listener;
+
+        private Builder(CmdImage cmdImage) {
+            this.cmdImage = Objects.requireNonNull(cmdImage, "cmdImage");
+        }
+
+        public Builder cluster(Cluster cluster) { this.cluster = cluster; return this; }
+        /** Adds ImageMaps, keyed by their names. */
+        public Builder imageMaps(Iterable<ImageMap> maps) { maps.forEach(this::imageMap); return this; }
+        public Builder imageMap(ImageMap map) { imageMaps.put(map.name(), map); return this; }
+        public Builder baseEnvironment(Map<String, String> env) { this.baseEnvironment = env; return this; }
+        public Builder baseDirectory(Path dir) { this.baseDirectory = dir; return this; }
+        public Builder timeout(Duration timeout) { this.timeout = timeout; return this; }
+        public Builder reason(String reason) { this.reason = reason; return this; }
+        public Builder clusterSharesImageStore(boolean shares) { this.clusterSharesImageStore = shares; return this; }
+        public Builder listener(BuildListener listener) { this.listener = listener; return this; }
+
+        public BuildRequest build() {
+            return new BuildRequest(cmdImage, cluster, imageMaps, baseEnvironment, baseDirectory, timeout, reason,
+                    clusterSharesImageStore, listener);
+        }
+    }
+}

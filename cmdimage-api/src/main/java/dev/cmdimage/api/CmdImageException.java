@@ -1,0 +1,37 @@
+package dev.cmdimage.api;
+
+import java.util.Optional;
+
+/**
+ * The root of every failure cmdimage reports. The message is a sentence for a person (it becomes
+ * {@code status.completed.error}); it never contains a secret. Subtypes carry structured fields.
+ */
+public class CmdImageException extends Exception {
+    private volatile CmdImageStatus status;
+
+    public CmdImageException(String message) {
+        super(message);
+    }
+
+    public CmdImageException(String message, Throwable cause) {
+        super(message, cause);
+    }
+
+    /** The build's final status, once the build has ended. */
+    public Optional<CmdImageStatus> status() {
+        return Optional.ofNullable(status);
+    }
+
+    /**
+     * Records the final status of the build this exception ended; the pipeline calls this once, a later call
+     * does nothing.
+     *
+     * @return this exception
+     */
+    public CmdImageException withStatus(CmdImageStatus finalStatus) {
+        if (status == null) {
+            status = finalStatus;
+        }
+        return this;
+    }
+}

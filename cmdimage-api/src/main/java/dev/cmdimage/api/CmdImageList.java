@@ -1,0 +1,35 @@
+package dev.cmdimage.api;
+
+import java.util.List;
+
+/**
+ * A list of CmdImages ({@code CmdImageList}).
+ *
+ * @param metadata list metadata
+ * @param items    the CmdImages
+ */
+public record CmdImageList(ListMeta metadata, List<CmdImage> items) implements ApiObject {
+    /** The wire kind. */
+    public static final String KIND = "CmdImageList";
+
+    public CmdImageList {
+        metadata = metadata == null ? ListMeta.EMPTY : metadata;
+        items = Strings.list(items);
+    }
+
+    /** A list of the given items. */
+    public static CmdImageList of(List<CmdImage> items) {
+        return new CmdImageList(ListMeta.EMPTY, items);
+    }
+
+    @Override
+    public String kind() {
+        return KIND;
+    }
+
+    /** Lists have no name: always {@code null}. */
+    @Override
+    public String name() {
+        return null;
+    }
+}

@@ -1,0 +1,113 @@
+package dev.cmdimage.api;
+
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The result of an image build so far: the built {@link #ref()} and exactly one {@link State}.
+ *
+ * @param ref   the fully-qualified ref of the built image as seen from the local network, or {@code null}
+ *              (always {@code null} while building and after a failure)
+ * @param state what the build is doing: {@link Waiting}, {@link Building} or {@link Completed}; {@code null}
+ *              only for an object that has never been reconciled
+ */
+public record CmdImageStatus(String ref, State state) {
+    /** The status of an object nobody has looked at yet. */
+    public static final CmdImageStatus EMPTY = new CmdImageStatus(null, null);
+
+    public CmdImageStatus {
+        ref = Strings.emptyToNull(ref);
+    }
+
+    /** Waiting for the given reason. */
+    public static CmdImageStatus waiting(String reason) {
+        return new CmdImageStatus(null, new Waiting(reason));
+    }
+
+    /** Building since {@code startedAt}. */
+    public static CmdImageStatus building(String reason, MicroTime startedAt) {
+        return new CmdImageStatus(null, new Building(reason, startedAt));
+    }
+
+    /** Completed successfully with the given ref. */
+    public static CmdImageStatus succeeded(String ref, String reason, MicroTime startedAt, MicroTime finishedAt) {
+        return new CmdImageStatus(Objects.requireNonNull(ref, "ref"),
+                new Completed(reason, null, startedAt, finishedAt));
+    }
+
+    /** Completed with an error; no ref. */
+    public static CmdImageStatus failed(String error, String reason, MicroTime startedAt, MicroTime finishedAt) {
+        return new CmdImageStatus(null,
+                new Completed(reason, Objects.requireNonNull(error, "error"), startedAt, finishedAt));
+    }
+
+    /** The waiting state, if that is the state. */
+    public Optional<Waiting> waitingState() {
+        return state instanceof Waiting w ? Optional.of(w) : Optional.empty();
+    }
+
+    /** The building state, if that is the state. */
+    public Optional<Building> buildingState() {
+        return state instanceof Building b ? Optional.of(b) : Optional.empty();
+    }
+
+    /** The completed state, if that is the state. */
+    public Optional<Completed> completedState() {
+        return state instanceof Completed c ? Optional.of(c) : Optional.empty();
+    }
+
+    /** Whether the build completed without error. */
+    public boolean isSucceeded() {
+        return state instanceof Completed c && c.error() == null;
+    }
+
+    /** Whether the build completed with an error. */
+    public boolean isFailed() {
+        return state instanceof Completed c && c.error() != null;
+    }
+
+    /** What a build is doing; a switch over it is exhaustive. */
+    public sealed interface State permits Waiting, Building, Completed {
+        /** The (brief) reason for this state, or {@code null}. */
+        String reason();
+    }
+
+    /**
+     * The build waits for something (an ImageMap without an image, a cluster that is not ready, ...).
+     *
+     * @param reason what it waits for
+     */
+    public record Waiting(String reason) implements State {
+        public Waiting {
+            reason = Strings.emptyToNull(reason);
+        }
+    }
+
+    /**
+     * The build is in progress.
+     *
+     * @param reason    why it is building ({@code build requested}, {@code image map base changed}, ...)
+     * @param startedAt when it started
+     */
+    public record Building(String reason, MicroTime startedAt) implements State {
+        public Building {
+            reason = Strings.emptyToNull(reason);
+        }
+    }
+
+    /**
+     * The build finished, with or without an error.
+     *
+     * @param reason     why it was built
+     * @param error      the error, a sentence for a person; {@code null} when it succeeded
+     * @param startedAt  when it started
+     * @param finishedAt when it finished
+     */
+    public record Completed(String reason, String error, MicroTime startedAt, MicroTime finishedAt)
+            implements State {
+        public Completed {
+            reason = Strings.emptyToNull(reason);
+            error = Strings.emptyToNull(error);
+        }
+    }
+}

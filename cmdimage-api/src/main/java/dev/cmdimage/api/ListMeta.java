@@ -1,0 +1,19 @@
+package dev.cmdimage.api;
+
+import java.util.Map;
+
+/**
+ * Metadata of a list object.
+ *
+ * @param resourceVersion the list's resource version, or {@code null}
+ * @param extra           any other fields, as read
+ */
+public record ListMeta(String resourceVersion, Map<String, Object> extra) {
+    /** Empty list metadata. */
+    public static final ListMeta EMPTY = new ListMeta(null, null);
+
+    public ListMeta {
+        resourceVersion = Strings.emptyToNull(resourceVersion);
+        extra = Strings.map(extra);
+    }
+}

@@ -1,0 +1,75 @@
+package dev.cmdimage.api;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.stream.Collectors;
+
+/**
+ * One thing wrong with an object, Kubernetes style: {@code spec.args: Required value},
+ * {@code spec.ref: Invalid value: "Foo Bar": repository name must be lowercase}.
+ *
+ * @param field  the field path, e.g. {@code spec.env[2]}
+ * @param type   what kind of problem
+ * @param value  the offending value as text, or {@code null}
+ * @param detail why, or {@code null}
+ */
+public record Problem(String field, Type type, String value, String detail) {
+    public Problem {
+        Objects.requireNonNull(field, "field");
+        Objects.requireNonNull(type, "type");
+    }
+
+    /** The field is missing. */
+    public static Problem required(String field) {
+        return new Problem(field, Type.REQUIRED, null, null);
+    }
+
+    /** The field holds a bad value. */
+    public static Problem invalid(String field, String value, String detail) {
+        return new Problem(field, Type.INVALID, value, detail);
+    }
+
+    /** The field holds a value outside a fixed set. */
+    public static Problem unsupported(String field, String value, List<String> supported) {
+        return new Problem(field, Type.UNSUPPORTED, value, "supported values: "
+                + supported.stream().map(s -> "\"" + s + "\"").collect(Collectors.joining(", ")));
+    }
+
+    /** The field must not be set (here, or together with another). */
+    public static Problem forbidden(String field, String detail) {
+        return new Problem(field, Type.FORBIDDEN, null, detail);
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder(field).append(": ").append(type.text);
+        if (value != null) {
+            sb.append(": \"").append(value).append('"');
+        }
+        if (detail != null) {
+            sb.append(": ").append(detail);
+        }
+        return sb.toString();
+    }
+
+    /** Kinds of problem, with the words Kubernetes prints for them. */
+    public enum Type {
+        REQUIRED("Required value"),
+        INVALID("Invalid value"),
+        UNSUPPORTED("Unsupported value"),
+        FORBIDDEN("Forbidden"),
+        NOT_FOUND("Not found"),
+        DUPLICATE("Duplicate value");
+
+        private final String text;
+
+        Type(String text) {
+            this.text = text;
+        }
+
+        /** The words printed for it, e.g. {@code Required value}. */
+        public String text() {
+            return text;
+        }
+    }
+}

@@ -1,0 +1,7 @@
+package dev.cmdimage.api;
+
+/** Which output stream of the user's command a line came from. */
+public enum StdStream {
+    STDOUT,
+    STDERR
+}

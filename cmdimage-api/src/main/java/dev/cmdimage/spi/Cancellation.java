@@ -1,0 +1,63 @@
+package dev.cmdimage.spi;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A one-way cancellation signal shared by a build and the plug-ins it calls. Plug-ins either poll
+ * {@link #isCancelled()} or register a callback with {@link #onCancel(Runnable)}.
+ */
+public final class Cancellation {
+    private final List<Runnable> callbacks = new ArrayList<>();
+    private boolean cancelled;
+
+    /** A signal that is never cancelled (the callbacks are dropped). */
+    public static Cancellation never() {
+        return new Cancellation();
+    }
+
+    /** Signals cancellation; runs every registered callback once, on this thread. Later calls do nothing. */
+    public void cancel() {
+        List<Runnable> toRun;
+        synchronized (this) {
+            if (cancelled) {
+                return;
+            }
+            cancelled = true;
+            toRun = new ArrayList<>(callbacks);
+            callbacks.clear();
+        }
+        for (Runnable r : toRun) {
+            try {
+                r.run();
+            } catch (RuntimeException ignored) {
+                // a callback must not stop the others from running
+            }
+        }
+    }
+
+    /** Whether {@link #cancel()} has been called. */
+    public synchronized boolean isCancelled() {
+        return cancelled;
+    }
+
+    /**
+     * Runs {@code callback} on cancellation, at once when already cancelled.
+     *
+     * @return a handle whose {@code close()} removes the callback
+     */
+    public AutoCloseable onCancel(Runnable callback) {
+        synchronized (this) {
+            if (!cancelled) {
+                callbacks.add(callback);
+                return () -> {
+                    synchronized (Cancellation.this) {
+                        callbacks.remove(callback);
+                    }
+                };
+            }
+        }
+        callback.run();
+        return () -> {};
+    }
+}

@@ -1,0 +1,28 @@
+package dev.cmdimage.spi;
+
+import java.util.Objects;
+
+/**
+ * Credentials for one registry. {@link #toString()} never shows the secret.
+ *
+ * @param username      the user name (for an identity token, whatever the helper returned, often
+ *                      {@code <token>})
+ * @param secret        the password or token
+ * @param identityToken whether {@code secret} is an OAuth2 identity (refresh) token rather than a password
+ */
+public record RegistryCredentials(String username, String secret, boolean identityToken) {
+    public RegistryCredentials {
+        Objects.requireNonNull(secret, "secret");
+    }
+
+    /** A user name and password. */
+    public static RegistryCredentials basic(String username, String password) {
+        return new RegistryCredentials(username, password, false);
+    }
+
+    @Override
+    public String toString() {
+        return "RegistryCredentials[username=" + username + ", secret=<redacted>, identityToken=" + identityToken
+                + "]";
+    }
+}
