@@ -1,0 +1,68 @@
+package dev.cmdimage.api;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Holds CmdImages, ImageMaps and Clusters and keeps the images built (BEHAVIOUR.md section 6): a CmdImage whose
+ * ImageMaps or Cluster are not ready shows {@code waiting}; it is (re)built when its spec changes, when an ImageMap
+ * it depends on resolves to a new image, or when its Cluster's registry or architecture changes; builds run in
+ * dependency order with bounded parallelism; a build made obsolete is cancelled; a cycle is an error on every
+ * member. Each CmdImage publishes its result to the ImageMap with the same name.
+ *
+ * <p>Get one from {@code dev.cmdimage.core.CmdImages.controller(...)}. Thread-safe. {@link #close()} cancels every
+ * build in flight and returns only when no process of theirs is left.
+ */
+public interface CmdImageController extends AutoCloseable {
+    /**
+     * Adds or replaces an object by kind and name: a {@link CmdImage}, an {@link ImageMap}, a {@link Cluster}, or
+     * a {@link CmdImageList} (each item). The status of an applied CmdImage is ignored (the controller owns it);
+     * the status of an applied ImageMap or Cluster is taken as given. Re-applying an unchanged object does
+     * nothing.
+     *
+     * @throws IllegalStateException when the controller is closed
+     */
+    void apply(ApiObject object);
+
+    /** Removes an object; a deleted CmdImage's build is cancelled. Unknown names are ignored. */
+    void delete(String kind, String name);
+
+    /** The CmdImage of that name, with its current status. */
+    Optional<CmdImage> cmdImage(String name);
+
+    /** The ImageMap of that name, with its current status. */
+    Optional<ImageMap> imageMap(String name);
+
+    /** The Cluster of that name. */
+    Optional<Cluster> cluster(String name);
+
+    /** Every object the controller holds, CmdImages first, then ImageMaps, then Clusters, each by name. */
+    List<ApiObject> objects();
+
+    /**
+     * Subscribes to changes: {@code listener} hears every change of every object, in order per object, on a
+     * thread of the controller's.
+     *
+     * @return a handle whose {@code close()} unsubscribes
+     */
+    AutoCloseable subscribe(Listener listener);
+
+    /**
+     * Waits until nothing is building or due to build (every CmdImage is waiting or completed).
+     *
+     * @return {@code true} when idle, {@code false} when the timeout ran out first
+     */
+    boolean awaitIdle(Duration timeout) throws InterruptedException;
+
+    /** Cancels every build in flight, waits until their processes are gone, and stops the controller's threads. */
+    @Override
+    void close();
+
+    /** Hears changes of objects held by a controller. Must be fast and must not throw. */
+    @FunctionalInterface
+    interface Listener {
+        /** {@code object} changed (its status, or it was applied); {@code deleted} when it was removed. */
+        void changed(ApiObject object, boolean deleted);
+    }
+}
