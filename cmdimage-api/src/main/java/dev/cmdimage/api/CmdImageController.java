@@ -11,21 +11,37 @@ import java.util.Optional;
  * dependency order with bounded parallelism; a build made obsolete is cancelled; a cycle is an error on every
  * member. Each CmdImage publishes its result to the ImageMap with the same name.
  *
- * <p>Get one from {@code dev.cmdimage.core.CmdImages.controller(...)}. Thread-safe. {@link #close()} cancels every
- * build in flight and returns only when no process of theirs is left.
+ * <p>What a CmdImage shows: {@code waiting} names exactly what it waits for ({@code waiting for image map base},
+ * {@code waiting for cluster default: <error>}, {@code waiting for a build slot}); {@code building} says why it
+ * builds ({@code build requested}, {@code spec changed}, {@code image map base changed},
+ * {@code cluster default changed}); {@code completed} carries the ref or the error. A CmdImage without
+ * {@code spec.cluster} (or naming {@code default}) uses the Cluster {@code default} when there is one and builds
+ * without a cluster otherwise; a cluster is not ready while its {@code status.error} is set. While a CmdImage
+ * builds or is about to, the CmdImages depending on its ImageMap wait for it, so each builds once per change.
+ * An unchanged re-apply, a new {@code buildStartTime} for the same image, or a failed build triggers nothing.
+ *
+ * <p>Get one from {@code dev.cmdimage.core.CmdImageControllers.builder(cmdImageBuilder)...build()}. Thread-safe.
+ * {@link #close()} cancels every build in flight and returns only when no process of theirs is left.
  */
 public interface CmdImageController extends AutoCloseable {
     /**
      * Adds or replaces an object by kind and name: a {@link CmdImage}, an {@link ImageMap}, a {@link Cluster}, or
      * a {@link CmdImageList} (each item). The status of an applied CmdImage is ignored (the controller owns it);
-     * the status of an applied ImageMap or Cluster is taken as given. Re-applying an unchanged object does
-     * nothing.
+     * the status of an applied ImageMap or Cluster is taken as given, except that an ImageMap without any image
+     * does not erase what the CmdImage of the same name published (a Tilt file declares such ImageMaps). Re-applying
+     * an unchanged object does nothing.
      *
      * @throws IllegalStateException when the controller is closed
      */
     void apply(ApiObject object);
 
-    /** Removes an object; a deleted CmdImage's build is cancelled. Unknown names are ignored. */
+    /**
+     * Removes an object ({@code kind} is {@code CmdImage}, {@code ImageMap} or {@code Cluster}, in any case); a
+     * deleted CmdImage's build is cancelled, and the ImageMap the controller created for it is removed too. Unknown
+     * names are ignored.
+     *
+     * @throws IllegalArgumentException for another kind
+     */
     void delete(String kind, String name);
 
     /** The CmdImage of that name, with its current status. */
@@ -49,7 +65,8 @@ public interface CmdImageController extends AutoCloseable {
     AutoCloseable subscribe(Listener listener);
 
     /**
-     * Waits until nothing is building or due to build (every CmdImage is waiting or completed).
+     * Waits until nothing is building or due to build (every CmdImage is waiting or completed) and every change has
+     * been delivered to the subscribers. Do not call it from a {@link Listener}.
      *
      * @return {@code true} when idle, {@code false} when the timeout ran out first
      */

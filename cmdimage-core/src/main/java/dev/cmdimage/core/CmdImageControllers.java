@@ -1,0 +1,130 @@
+package dev.cmdimage.core;
+
+import dev.cmdimage.api.BuildListener;
+import dev.cmdimage.api.CmdImageBuilder;
+import dev.cmdimage.api.CmdImageController;
+import dev.cmdimage.api.Cluster;
+import dev.cmdimage.core.internal.controller.ControllerConfig;
+import dev.cmdimage.core.internal.controller.DefaultCmdImageController;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.function.Predicate;
+
+/**
+ * Creates {@link CmdImageController}s: the controller that holds CmdImages, ImageMaps and Clusters and keeps every
+ * image built, in dependency order (BEHAVIOUR.md section 6).
+ *
+ * <pre>{@code
+ * try (CmdImageController controller = CmdImageControllers.builder(cmdImageBuilder)
+ *         .maxParallelBuilds(4)
+ *         .buildTimeout(Duration.ofMinutes(10))
+ *         .build()) {
+ *     controller.subscribe((object, deleted) -> System.out.println(object));
+ *     objects.forEach(controller::apply);
+ *     controller.awaitIdle(Duration.ofHours(1));
+ * }
+ * }</pre>
+ */
+public final class CmdImageControllers {
+    private CmdImageControllers() {}
+
+    /** A builder for a controller that runs its builds with {@code builder}. */
+    public static Builder builder(CmdImageBuilder builder) {
+        return new Builder(builder);
+    }
+
+    /** Configures and creates a {@link CmdImageController}. Every setting has a default. */
+    public static final class Builder {
+        private final CmdImageBuilder builder;
+        private int maxParallelBuilds = Runtime.getRuntime().availableProcessors();
+        private Executor executor;
+        private Map<String, String> baseEnvironment;
+        private Path baseDirectory;
+        private Duration buildTimeout;
+        private BuildListener buildListener = BuildListener.NONE;
+        private Predicate<Cluster> clusterSharesImageStore = cluster -> false;
+        private Clock clock = Clock.systemUTC();
+
+        private Builder(CmdImageBuilder builder) {
+            this.builder = Objects.requireNonNull(builder, "builder");
+        }
+
+        /** How many builds may run at once (default: the number of available processors). */
+        public Builder maxParallelBuilds(int max) {
+            if (max < 1) {
+                throw new IllegalArgumentException("maxParallelBuilds must be at least 1: " + max);
+            }
+            this.maxParallelBuilds = max;
+            return this;
+        }
+
+        /**
+         * Where the controller does its own work: reconciling and delivering changes to subscribers (builds run on
+         * the {@link CmdImageBuilder}'s threads). The controller never runs two of its tasks at once on it and never
+         * shuts it down. Default: one daemon thread of the controller's, stopped by {@code close()}.
+         */
+        public Builder executor(Executor executor) {
+            this.executor = Objects.requireNonNull(executor, "executor");
+            return this;
+        }
+
+        /** The environment every build command starts from (default: the JVM's). */
+        public Builder baseEnvironment(Map<String, String> environment) {
+            this.baseEnvironment = Map.copyOf(environment);
+            return this;
+        }
+
+        /** The working directory of commands whose spec has no {@code dir} (default: the JVM's). */
+        public Builder baseDirectory(Path directory) {
+            this.baseDirectory = Objects.requireNonNull(directory, "directory");
+            return this;
+        }
+
+        /** The longest one build's command may run before its process tree is killed (default: no limit). */
+        public Builder buildTimeout(Duration timeout) {
+            Objects.requireNonNull(timeout, "timeout");
+            if (timeout.isZero() || timeout.isNegative()) {
+                throw new IllegalArgumentException("buildTimeout must be positive: " + timeout);
+            }
+            this.buildTimeout = timeout;
+            return this;
+        }
+
+        /** Hears every build's output lines, steps and status changes, on build threads. */
+        public Builder buildListener(BuildListener listener) {
+            this.buildListener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /** Whether every cluster runs images straight from the image store, so nothing is pushed (default: no). */
+        public Builder clusterSharesImageStore(boolean shares) {
+            this.clusterSharesImageStore = cluster -> shares;
+            return this;
+        }
+
+        /**
+         * Decides per cluster whether it runs images straight from the image store (then nothing is pushed). The
+         * predicate gets {@code null} for a build without a cluster.
+         */
+        public Builder clusterSharesImageStore(Predicate<Cluster> shares) {
+            this.clusterSharesImageStore = Objects.requireNonNull(shares, "shares");
+            return this;
+        }
+
+        /** The clock of the times the controller writes into statuses itself (default: the system clock, UTC). */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** A new controller, holding nothing yet. Close it to cancel its builds and stop its thread. */
+        public CmdImageController build() {
+            return new DefaultCmdImageController(new ControllerConfig(builder, maxParallelBuilds, executor,
+                    baseEnvironment, baseDirectory, buildTimeout, buildListener, clusterSharesImageStore, clock));
+        }
+    }
+}
