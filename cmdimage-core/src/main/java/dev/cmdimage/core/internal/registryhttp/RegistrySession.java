@@ -174,17 +174,16 @@ public final class RegistrySession {
             String what = "PUT " + uploadUri.getRawPath();
 
             VerifyingInputStream[] stream = new VerifyingInputStream[1];
-            HttpRequest.BodyPublisher body = HttpRequest.BodyPublishers.fromPublisher(
-                    HttpRequest.BodyPublishers.ofInputStream(() -> {
-                        try {
-                            stream[0] = new VerifyingInputStream(layout.openBlob(d.digest()), d.digest(), d.size());
-                            return stream[0];
-                        } catch (IOException e) {
-                            throw new UncheckedIOException(e);
-                        } catch (Exception e) {
-                            throw new UncheckedIOException(new IOException(e.getMessage(), e));
-                        }
-                    }), d.size());
+            HttpRequest.BodyPublisher body = new ChunkedBodyPublisher(() -> {
+                try {
+                    stream[0] = new VerifyingInputStream(layout.openBlob(d.digest()), d.digest(), d.size());
+                    return stream[0];
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                } catch (Exception e) {
+                    throw new UncheckedIOException(new IOException(e.getMessage(), e));
+                }
+            }, d.size());
             Duration timeout = settings.requestTimeout()
                     .plusSeconds(d.size() / settings.minimumUploadRate());
             HttpRequest.Builder b = HttpRequest.newBuilder(put).timeout(timeout).method("PUT", body)
