@@ -4,14 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cmdimage.api.StdStream;
+import dev.cmdimage.core.process.BigOutputMain;
 import dev.cmdimage.core.process.Processes;
+import dev.cmdimage.core.process.ShutdownHookMain;
 import dev.cmdimage.spi.Cancellation;
 import dev.cmdimage.spi.ProcessResult;
 import dev.cmdimage.spi.ProcessResult.Termination;
 import dev.cmdimage.spi.ProcessRunner.LineConsumer;
 import dev.cmdimage.spi.ProcessSpec;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -146,11 +147,7 @@ class JdkProcessRunnerTest {
         LineConsumer consumer = (stream, line) -> {
             lines.line(stream, line);
             if (line.equals("ready")) {
-                try {
-                    Files.createFile(go);
-                } catch (IOException e) {
-                    throw new IllegalStateException(e);
-                }
+                createFile(go);
             }
         };
 
@@ -164,10 +161,16 @@ class JdkProcessRunnerTest {
     @Test
     void theResultKeepsTheLastLinesAndTheTimeTaken() throws Exception {
         JdkProcessRunner small = JdkProcessRunner.builder().outputTailLines(3).build();
+        // stderr is written only once "100" has been read from stdout, so the order of the tail is certain
+        String script = "seq 1 100; while [ ! -e go ]; do sleep 0.02; done; echo oops >&2; sleep 0.3; exit 4";
+        LineConsumer consumer = (stream, line) -> {
+            lines.line(stream, line);
+            if (line.equals("100")) {
+                createFile(dir.resolve("go"));
+            }
+        };
 
-        ProcessResult result = small.run(
-                spec(List.of("sh", "-c", "seq 1 100; echo oops >&2; sleep 0.3; exit 4"), ENV, null), lines,
-                Cancellation.never());
+        ProcessResult result = small.run(spec(List.of("sh", "-c", script), ENV, null), consumer, Cancellation.never());
 
         assertThat(result.exitCode()).isEqualTo(4);
         assertThat(result.termination()).isEqualTo(Termination.EXITED);
@@ -204,12 +207,13 @@ class JdkProcessRunnerTest {
     void longLinesAreCutAndMarked() throws Exception {
         JdkProcessRunner cutting = JdkProcessRunner.builder().maxLineLength(10).build();
 
-        // "é" is two bytes in UTF-8 (bytes 10 and 11 of the second line): the cut must not split it
-        cutting.run(spec(List.of("printf", "abcdefghijklmnop\\nshort\\naaaaaaaaa\u00e9bc\\n0123456789\\n"), ENV, null),
-                lines, Cancellation.never());
+        // "é" (UTF-8 \303\251, written by printf whatever the JVM's locale) is bytes 10 and 11 of the third line:
+        // the cut must not split it
+        cutting.run(spec(List.of("printf", "abcdefghijklmnop\\nshort\\naaaaaaaaa\\303\\251bc\\n0123456789\\nd\\303\\251j\\303\\240\\n"),
+                ENV, null), lines, Cancellation.never());
 
         assertThat(lines.of(StdStream.STDOUT))
-                .containsExactly("abcdefghij\u2026", "short", "aaaaaaaaa\u2026", "0123456789");
+                .containsExactly("abcdefghij\u2026", "short", "aaaaaaaaa\u2026", "0123456789", "d\u00e9j\u00e0");
     }
 
     @Test
@@ -296,7 +300,7 @@ class JdkProcessRunnerTest {
 
         Future<ProcessResult> running = executor.submit(
                 () -> runner.run(spec(List.of("sh", "-c", script), ENV, null), lines, cancellation));
-        Processes.awaitMarked(marker, 3, Duration.ofSeconds(10)); // sleep, sh -c, its sleep
+        Processes.awaitSleeping(marker, 2, Duration.ofSeconds(10));
         cancellation.cancel();
         ProcessResult result = running.get(30, TimeUnit.SECONDS);
 
@@ -326,7 +330,7 @@ class JdkProcessRunnerTest {
         ProcessSpec spec = new ProcessSpec(List.of("sh", "-c", script), dir, ENV, Duration.ofMillis(500),
                 Duration.ofMillis(700));
         Future<ProcessResult> running = executor.submit(() -> runner.run(spec, lines, Cancellation.never()));
-        Processes.awaitMarked(marker, 2, Duration.ofSeconds(10));
+        Processes.awaitSleeping(marker, 2, Duration.ofSeconds(10));
         ProcessResult result = running.get(30, TimeUnit.SECONDS);
 
         assertThat(Processes.withMarker(marker)).isEmpty();
@@ -365,8 +369,9 @@ class JdkProcessRunnerTest {
     @Test
     void aLeftoverInASessionOfItsOwnThatHoldsTheOutputIsKilled() throws Exception {
         // setsid takes the sleep out of the command's session; once sh exits it is re-parented to init, so only
-        // the output pipe it holds ties it to the command
-        String script = "setsid sleep " + marker + " & echo bye";
+        // the output pipe it holds ties it to the command. (The runner learns which pipes are the command's by
+        // reading /proc/<pid>/fd right after the start: sh must live that long, hence the short sleep.)
+        String script = "setsid sleep " + marker + " & sleep 0.2; echo bye";
 
         ProcessResult result = runner.run(spec(List.of("sh", "-c", script), ENV, Duration.ofSeconds(30)), lines,
                 Cancellation.never());
@@ -383,7 +388,7 @@ class JdkProcessRunnerTest {
 
         Future<ProcessResult> running = executor.submit(
                 () -> runner.run(spec(List.of("sh", "-c", script), ENV, null), lines, cancellation));
-        Processes.awaitMarked(marker, 1, Duration.ofSeconds(10));
+        Processes.awaitSleeping(marker, 1, Duration.ofSeconds(10));
         cancellation.cancel();
         ProcessResult result = running.get(30, TimeUnit.SECONDS);
 
@@ -405,7 +410,7 @@ class JdkProcessRunnerTest {
                 interruptedAfter.set(Thread.interrupted());
             }
         });
-        Processes.awaitMarked(marker, 2, Duration.ofSeconds(10));
+        Processes.awaitSleeping(marker, 2, Duration.ofSeconds(10));
         caller.get(5, TimeUnit.SECONDS).interrupt();
         ProcessResult result = running.get(30, TimeUnit.SECONDS);
 
@@ -434,7 +439,7 @@ class JdkProcessRunnerTest {
 
         Future<ProcessResult> running = executor.submit(
                 () -> plain.run(spec(List.of("sh", "-c", script), ENV, null), lines, cancellation));
-        Processes.awaitMarked(marker, 3, Duration.ofSeconds(10));
+        Processes.awaitSleeping(marker, 2, Duration.ofSeconds(10));
         cancellation.cancel();
         ProcessResult result = running.get(30, TimeUnit.SECONDS);
 
@@ -455,7 +460,113 @@ class JdkProcessRunnerTest {
         assertThat(readers).isEmpty();
     }
 
+    // ---- bounded memory and the shutdown hook, in JVMs of their own ------------------------------------------
+
+    @Test
+    @Timeout(value = 180, unit = TimeUnit.SECONDS)
+    void oneGibibyteOfLinesRunsInA64MiBHeap() throws Exception {
+        String line = "x".repeat(99); // 100 bytes with the newline: 10737418 lines and 24 bytes without a newline
+        String output = runJvm(BigOutputMain.class, "-Xmx64m", "yes " + line + " | head -c 1073741824");
+
+        assertThat(output).contains("RESULT exit=0 termination=EXITED lines=10737419 chars=" + (1073741824L - 10737418)
+                + " longest=99 stderr=0 tail=20 ");
+        assertThat(maxMemory(output)).isLessThanOrEqualTo(64L * 1024 * 1024);
+    }
+
+    @Test
+    @Timeout(value = 180, unit = TimeUnit.SECONDS)
+    void oneGibibyteWithoutANewlineRunsInA64MiBHeap() throws Exception {
+        String output = runJvm(BigOutputMain.class, "-Xmx64m", "head -c 1073741824 /dev/zero | tr '\\0' x");
+
+        assertThat(output).contains("RESULT exit=0 termination=EXITED lines=1 chars=65537 longest=65537 stderr=0 ");
+        assertThat(maxMemory(output)).isLessThanOrEqualTo(64L * 1024 * 1024);
+    }
+
+    @Test
+    void theShutdownHookEndsRunningCommands() throws Exception {
+        String script = "sleep " + marker + " & sleep " + marker + " & echo started; wait";
+        Process jvm = startJvm(ShutdownHookMain.class, "-Xmx64m", script);
+        try {
+            awaitOutput(jvm, "RUNNING started");
+            Processes.awaitSleeping(marker, 2, Duration.ofSeconds(10));
+
+            interrupt(jvm); // like Ctrl-C: the commands, in sessions of their own, do not get the SIGINT
+            assertThat(jvm.waitFor(20, TimeUnit.SECONDS)).as("the JVM exits").isTrue();
+
+            assertThat(Processes.withMarker(marker)).isEmpty();
+        } finally {
+            jvm.destroyForcibly();
+        }
+    }
+
+    @Test
+    void withoutTheShutdownHookCommandsOutliveTheJvm() throws Exception {
+        // the counterpart of the test above: shows that what it checks can fail
+        String script = "sleep " + marker + " & sleep " + marker + " & echo started; wait";
+        Process jvm = startJvm(ShutdownHookMain.class, "-Xmx64m", script, "nohook");
+        try {
+            awaitOutput(jvm, "RUNNING started");
+            Processes.awaitSleeping(marker, 2, Duration.ofSeconds(10));
+
+            interrupt(jvm);
+            assertThat(jvm.waitFor(20, TimeUnit.SECONDS)).as("the JVM exits").isTrue();
+
+            assertThat(Processes.sleeping(marker)).hasSize(2);
+        } finally {
+            jvm.destroyForcibly();
+            Processes.killMarked(marker);
+        }
+    }
+
     // ---- helpers --------------------------------------------------------------------------------------------
+
+    private String runJvm(Class<?> main, String heap, String... args) throws Exception {
+        Process jvm = startJvm(main, heap, args);
+        try {
+            assertThat(jvm.waitFor(170, TimeUnit.SECONDS)).as("the JVM finishes").isTrue();
+            String output = Files.readString(dir.resolve("jvm.out"));
+            assertThat(jvm.exitValue()).as("JVM exit status; output:%n%s", output).isZero();
+            System.out.println(main.getSimpleName() + " " + String.join(" ", args) + ": " + output.trim());
+            return output;
+        } finally {
+            jvm.destroyForcibly();
+        }
+    }
+
+    private Process startJvm(Class<?> main, String heap, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), heap,
+                "-XX:+ExitOnOutOfMemoryError", "-cp", System.getProperty("java.class.path"), main.getName()));
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command)
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("jvm.out").toFile())
+                .start();
+    }
+
+    private void awaitOutput(Process jvm, String text) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!Files.readString(dir.resolve("jvm.out")).contains(text)) {
+            if (!jvm.isAlive() || System.nanoTime() - deadline > 0) {
+                throw new AssertionError("no \"" + text + "\" from the JVM: " + Files.readString(dir.resolve("jvm.out")));
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    private static void interrupt(Process jvm) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-s", "INT", Long.toString(jvm.pid())).inheritIO().start();
+        assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(kill.exitValue()).isZero();
+    }
+
+    private static long maxMemory(String output) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("maxMemory=(\\d+)").matcher(output);
+        assertThat(m.find()).as("maxMemory in %s", output).isTrue();
+        return Long.parseLong(m.group(1));
+    }
+
 
     private ProcessResult run(ProcessSpec spec) throws IOException {
         return runner.run(spec, lines, Cancellation.never());
@@ -468,6 +579,14 @@ class JdkProcessRunnerTest {
     private static ProcessSpec spec(List<String> command, Map<String, String> env, Duration timeout, Path directory) {
         return new ProcessSpec(command, directory, env, timeout == null ? Duration.ofSeconds(30) : timeout,
                 Duration.ofSeconds(2));
+    }
+
+    private static void createFile(Path file) {
+        try {
+            Files.createFile(file);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Records lines per stream. */
@@ -486,10 +605,5 @@ class JdkProcessRunnerTest {
         synchronized void clear() {
             byStream.clear();
         }
-    }
-
-    static {
-        // keep the charset explicit in the tests: printf writes UTF-8 for the é above
-        assert StandardCharsets.UTF_8.name().equals("UTF-8");
     }
 }

@@ -54,22 +54,45 @@ public final class Processes {
         return state == 'Z' || state == 'X';
     }
 
-    /** Waits until at least {@code count} processes carry the marker; fails after {@code timeout}. */
-    public static void awaitMarked(String marker, int count, Duration timeout) throws InterruptedException {
+    /** The live processes that run exactly {@code sleep <marker>} (not the shells whose script names it). */
+    public static List<String> sleeping(String marker) {
+        List<String> found = new ArrayList<>();
+        for (String p : withMarker(marker)) {
+            if (p.endsWith(" sleep " + marker)) {
+                found.add(p);
+            }
+        }
+        return found;
+    }
+
+    /**
+     * Waits until at least {@code count} processes run {@code sleep <marker>} (so they have really started, not
+     * just been forked by a shell whose own command line names the marker); fails after {@code timeout}.
+     */
+    public static void awaitSleeping(String marker, int count, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (withMarker(marker).size() < count) {
+        while (sleeping(marker).size() < count) {
             if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError("expected " + count + " processes with marker " + marker + ", found "
+                throw new AssertionError("expected " + count + " processes running sleep " + marker + ", found "
                         + withMarker(marker));
             }
             Thread.sleep(20);
         }
     }
 
-    /** Ends the processes with the marker (cleanup after a failed test, so it does not leave them behind). */
+    /** Kills the processes with the marker and waits (up to 10 s) until they are gone. */
     public static void killMarked(String marker) {
         for (String p : withMarker(marker)) {
             ProcessHandle.of(Long.parseLong(p.substring(0, p.indexOf(' ')))).ifPresent(ProcessHandle::destroyForcibly);
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!withMarker(marker).isEmpty() && System.nanoTime() - deadline < 0) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 }
