@@ -16,7 +16,7 @@ public final class LineReader implements Runnable {
     /** Appended to a line that was cut. */
     public static final String CUT_MARK = "\u2026";
 
-    private static final int CHUNK = 16 * 1024;
+    private static final int CHUNK = 64 * 1024; // what a Linux pipe holds
 
     private final InputStream in;
     private final StdStream stream;
@@ -62,6 +62,11 @@ public final class LineReader implements Runnable {
                 while (pos < n) {
                     int newline = indexOf(chunk, pos, n, (byte) '\n');
                     int end = newline < 0 ? n : newline;
+                    if (newline >= 0 && length == 0 && !skipping && end - pos <= maxLineBytes) {
+                        emit(chunk, pos, end); // the whole line is in this chunk: no copy
+                        pos = newline + 1;
+                        continue;
+                    }
                     if (!skipping) {
                         int count = end - pos;
                         if (length + count > maxLineBytes) {
@@ -100,11 +105,15 @@ public final class LineReader implements Runnable {
     }
 
     private void emit(byte[] line, int length) {
-        int end = length;
-        if (end > 0 && line[end - 1] == '\r') {
+        emit(line, 0, length);
+    }
+
+    private void emit(byte[] bytes, int from, int to) {
+        int end = to;
+        if (end > from && bytes[end - 1] == '\r') {
             end--;
         }
-        sink.accept(stream, new String(line, 0, end, charset));
+        sink.accept(stream, new String(bytes, from, end - from, charset));
     }
 
     /** Hands over a cut line, backing off so that no multi-byte UTF-8 sequence is split. */
