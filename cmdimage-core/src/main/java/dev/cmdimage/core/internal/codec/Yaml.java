@@ -1,0 +1,69 @@
+package dev.cmdimage.core.internal.codec;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+
+/**
+ * Writes trees as YAML the way {@code tilt get -o yaml} (sigs.k8s.io/yaml) does: keys sorted at every level,
+ * sequences not indented under their key, strings quoted only when they would otherwise read back as something
+ * else (numbers, booleans, null), multi-line strings as literal blocks.
+ */
+public final class Yaml {
+    private static final ObjectWriter WRITER;
+
+    static {
+        YAMLFactory factory = YAMLFactory.builder()
+                .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+                .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+                .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
+                .enable(YAMLGenerator.Feature.LITERAL_BLOCK_STYLE)
+                .disable(YAMLGenerator.Feature.SPLIT_LINES)
+                .build();
+        WRITER = new YAMLMapper(factory).writer();
+    }
+
+    private Yaml() {}
+
+    public static String write(JsonNode node) {
+        try {
+            return WRITER.writeValueAsString(sorted(node));
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A copy with the keys of every object in sorted order. */
+    static JsonNode sorted(JsonNode n) {
+        if (n.isObject()) {
+            List<String> keys = new ArrayList<>();
+            for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
+                keys.add(it.next());
+            }
+            keys.sort(null);
+            ObjectNode o = JsonValues.nodes().objectNode();
+            for (String k : keys) {
+                o.set(k, sorted(n.get(k)));
+            }
+            return o;
+        }
+        if (n.isArray()) {
+            ArrayNode a = JsonValues.nodes().arrayNode();
+            for (JsonNode e : n) {
+                a.add(sorted(e));
+            }
+            return a;
+        }
+        return n;
+    }
+}
