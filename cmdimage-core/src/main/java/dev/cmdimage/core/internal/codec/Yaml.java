@@ -8,11 +8,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.fasterxml.jackson.dataformat.yaml.util.StringQuotingChecker;
 
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * Writes trees as YAML the way {@code tilt get -o yaml} (sigs.k8s.io/yaml) does: keys sorted at every level,
@@ -29,11 +31,27 @@ public final class Yaml {
                 .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
                 .enable(YAMLGenerator.Feature.LITERAL_BLOCK_STYLE)
                 .disable(YAMLGenerator.Feature.SPLIT_LINES)
+                .stringQuotingChecker(new Quoting())
                 .build();
         WRITER = new YAMLMapper(factory).writer();
     }
 
     private Yaml() {}
+
+    /**
+     * Jackson's quoting rules, plus: strings a YAML 1.1 reader (Go's yaml.v2, behind sigs.k8s.io/yaml) would
+     * take for a timestamp are quoted, as {@code kubectl}/{@code tilt get -o yaml} quote
+     * {@code creationTimestamp: "2026-11-26T18:57:50Z"}.
+     */
+    private static final class Quoting extends StringQuotingChecker.Default {
+        private static final long serialVersionUID = 1L;
+        private static final Pattern TIMESTAMP = Pattern.compile("\\d{4}-\\d{1,2}-\\d{1,2}(?:[Tt ].*)?");
+
+        @Override
+        public boolean needToQuoteValue(String value) {
+            return super.needToQuoteValue(value) || TIMESTAMP.matcher(value).matches();
+        }
+    }
 
     public static String write(JsonNode node) {
         try {
