@@ -87,7 +87,9 @@ public final class Documents {
         try (MappingIterator<JsonNode> it = reader.readValues(body)) {
             while (it.hasNextValue()) {
                 JsonNode n = it.nextValue();
-                if (n == null || n.isMissingNode() || (!json && n.isNull())) {
+                // an empty YAML document (only comments, or "---" twice) reads as null or as an empty string
+                if (n == null || n.isMissingNode()
+                        || (!json && (n.isNull() || (n.isTextual() && n.textValue().isEmpty())))) {
                     continue;
                 }
                 docs.add(n);
