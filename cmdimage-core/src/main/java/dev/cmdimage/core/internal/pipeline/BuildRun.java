@@ -175,7 +175,8 @@ final class BuildRun {
     /**
      * Runs one step: stops first when the build was cancelled, then reports the start, runs the body, and reports
      * the finish with {@code finished}'s detail or the failure with its sentence. Anything unexpected thrown by the
-     * body becomes a {@link CmdImageException} naming the step.
+     * body becomes a {@link CmdImageException} naming the step (a {@link VirtualMachineError} is reported, then
+     * rethrown).
      */
     private <T> T step(BuildStep step, String detail, StepBody<T> body, Function<T, String> finished)
             throws CmdImageException {
@@ -193,13 +194,16 @@ final class BuildRun {
                     : e;
             events.stepFailed(step, reported.getMessage(), took(start));
             throw reported;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             CmdImageException reported = cancellation.isCancelled()
                     ? new BuildCancelledException(Messages.CANCELLED)
                     : new CmdImageException(masker.mask("Internal error in step \"" + step.label() + "\": "
                             + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage())),
                             e);
             events.stepFailed(step, reported.getMessage(), took(start));
+            if (e instanceof VirtualMachineError vme) {
+                throw vme; // the build still ends (PipelineBuilder), but the JVM's own trouble is not swallowed
+            }
             throw reported;
         }
         String done;
