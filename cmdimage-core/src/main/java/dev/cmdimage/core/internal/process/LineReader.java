@@ -71,13 +71,13 @@ public final class LineReader implements Runnable {
                         int count = end - pos;
                         if (length + count > maxLineBytes) {
                             int fits = maxLineBytes - length;
-                            line = ensure(line, maxLineBytes);
+                            line = ensure(line, maxLineBytes, maxLineBytes);
                             System.arraycopy(chunk, pos, line, length, fits);
                             length = maxLineBytes;
                             emitCut(line, length, chunk[pos + fits]);
                             skipping = true;
                         } else {
-                            line = ensure(line, length + count);
+                            line = ensure(line, maxLineBytes, length + count);
                             System.arraycopy(chunk, pos, line, length, count);
                             length += count;
                         }
@@ -135,7 +135,8 @@ public final class LineReader implements Runnable {
         return (b & 0xC0) == 0x80;
     }
 
-    private static byte[] ensure(byte[] buffer, int size) {
+    /** Grows {@code buffer} to hold {@code size} bytes, never beyond {@code cap}. */
+    private static byte[] ensure(byte[] buffer, int cap, int size) {
         if (size <= buffer.length) {
             return buffer;
         }
@@ -143,6 +144,7 @@ public final class LineReader implements Runnable {
         while (grown < size) {
             grown = grown * 2;
         }
+        grown = Math.min(grown, cap);
         byte[] bigger = new byte[grown];
         System.arraycopy(buffer, 0, bigger, 0, buffer.length);
         return bigger;
