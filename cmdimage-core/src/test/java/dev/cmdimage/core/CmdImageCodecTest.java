@@ -491,6 +491,15 @@ class CmdImageCodecTest {
     }
 
     @Test
+    void documentNumbersCountEmptyDocuments() {
+        String text = "apiVersion: tilt.dev/v1alpha1\nkind: ImageMap\nmetadata: {name: m}\n---\n# empty\n---\n"
+                + "kind: Pod\napiVersion: v1\n---\n---\nkind: [\n";
+        ValidationException e = catchThrowableOfType(ValidationException.class, () -> codec.read(text, "n.yaml"));
+        assertThat(e.problems()).extracting(Problem::field).containsExactly(
+                "n.yaml: document 3 (Pod): kind", "n.yaml: document 5: line 12, column 1");
+    }
+
+    @Test
     void reportsYamlSyntaxErrorsWithLineAndColumnAfterEarlierProblems() {
         String text = "apiVersion: tilt.dev/v1alpha1\nkind: Nope\n---\nkind: CmdImage\nspec:\n  args: [a, b\n  ref: x\n";
         ValidationException e = catchThrowableOfType(ValidationException.class, () -> codec.read(text, "bad.yaml"));
