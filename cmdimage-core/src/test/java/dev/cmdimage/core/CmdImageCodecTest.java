@@ -327,6 +327,23 @@ class CmdImageCodecTest {
         assertThat(codec.read(codec.toJson(c), "j")).containsExactly(c);
     }
 
+    @Test
+    void readsAndValidatesEveryExampleOfTheRepository() throws IOException, ValidationException {
+        java.nio.file.Path examples = java.nio.file.Path.of("..", "examples");
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isDirectory(examples),
+                "no examples directory next to this module");
+        List<java.nio.file.Path> files;
+        try (Stream<java.nio.file.Path> walk = java.nio.file.Files.walk(examples)) {
+            files = walk.filter(p -> p.getFileName().toString().matches(".*\\.(yaml|yml)")).sorted().toList();
+        }
+        assertThat(files).isNotEmpty();
+        for (java.nio.file.Path f : files) {
+            List<ApiObject> objects = codec.readValid(java.nio.file.Files.readString(f), f.toString());
+            assertThat(objects).as(f.toString()).isNotEmpty();
+            assertThat(codec.read(codec.toYamlDocuments(objects), f.toString())).isEqualTo(objects);
+        }
+    }
+
     // ---- problems ----
 
     static Stream<Arguments> badTypes() {
