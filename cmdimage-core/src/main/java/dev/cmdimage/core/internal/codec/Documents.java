@@ -87,6 +87,7 @@ public final class Documents {
         return false;
     }
 
+    /** Parses every document of {@code text}; never throws for bad input (a syntax error is returned). */
     public static Parsed parse(String text) {
         boolean json = looksLikeJson(text);
         String body = text.startsWith("\ufeff") ? text.substring(1) : text;
