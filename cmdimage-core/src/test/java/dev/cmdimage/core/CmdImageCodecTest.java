@@ -141,6 +141,66 @@ class CmdImageCodecTest {
         assertThat(codec.read(resource("cmdimage.yaml"), "cmdimage.yaml")).containsExactly(fullCmdImage());
     }
 
+    /**
+     * What {@code kubectl create configmap --dry-run=client -o yaml} (v1.32, sigs.k8s.io/yaml) prints for the same
+     * strings, except that kubectl single-quotes {@code 'a: b'} and {@code '#x'} where Jackson double-quotes:
+     * the same values either way.
+     */
+    @Test
+    void quotesYamlStringsLikeKubectl() {
+        Map<String, String> labels = new LinkedHashMap<>();
+        String[][] values = {{"a", "line1\nline2"}, {"b", "yes"}, {"c", "2026-11-26T18:57:50Z"}, {"d", "<&>"},
+                {"e", "1.0"}, {"f", ""}, {"g", "on"}, {"h", "- x"}, {"i", "trailing\n"}, {"j", " lead"},
+                {"k", "a: b"}, {"l", "#x"}, {"m", "null"}, {"n", "~"}, {"o", "0x1F"}};
+        for (String[] kv : values) {
+            labels.put(kv[0], kv[1]);
+        }
+        CmdImage c = new CmdImage(new ObjectMeta("x", null, labels, null, null, null, null, null),
+                CmdImageSpec.builder().ref("x").args("a").build(), null);
+        assertThat(codec.toYaml(c)).isEqualTo("""
+                apiVersion: tilt.dev/v1alpha1
+                kind: CmdImage
+                metadata:
+                  labels:
+                    a: |-
+                      line1
+                      line2
+                    b: "yes"
+                    c: "2026-11-26T18:57:50Z"
+                    d: <&>
+                    e: "1.0"
+                    f: ""
+                    g: "on"
+                    h: '- x'
+                    i: |
+                      trailing
+                    j: ' lead'
+                    k: "a: b"
+                    l: "#x"
+                    m: "null"
+                    "n": "~"
+                    o: "0x1F"
+                  name: x
+                spec:
+                  args:
+                  - a
+                  ref: x
+                status: {}
+                """);
+    }
+
+    @Test
+    void readsKubectlStyleNullsAsAbsent() throws ValidationException {
+        String text = """
+                {"kind": "CmdImage", "apiVersion": "tilt.dev/v1alpha1",
+                 "metadata": {"name": "app", "creationTimestamp": null, "labels": null, "annotations": {"a": null}},
+                 "spec": {"ref": "app", "args": ["make", "image"], "env": null, "dir": null},
+                 "status": {"ref": null, "building": null, "completed": {"startedAt": null, "error": "boom"}}}
+                """;
+        assertThat(codec.read(text, "t")).containsExactly(minimalCmdImage("app")
+                .withStatus(CmdImageStatus.failed("boom", null, null, null)));
+    }
+
     @Test
     void writesV1Lists() throws ValidationException {
         List<ApiObject> items = List.of(minimalCmdImage("app"),
