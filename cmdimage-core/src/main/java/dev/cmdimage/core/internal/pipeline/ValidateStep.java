@@ -64,8 +64,8 @@ final class ValidateStep {
         for (int i = 0; i < spec.env().size(); i++) {
             String e = spec.env().get(i);
             if (e == null || e.indexOf('=') <= 0) {
-                problems.add(Problem.invalid("spec.env[" + i + "]", e == null ? null : redactedEntry(e),
-                        "must be KEY=VALUE with a non-empty KEY"));
+                // the value is not shown: a malformed entry may be a pasted secret
+                problems.add(Problem.invalid("spec.env[" + i + "]", null, "must be KEY=VALUE with a non-empty KEY"));
             }
         }
         if (spec.outputMode() != null && !CmdImageSpec.OUTPUT_MODES.contains(spec.outputMode())) {
@@ -81,9 +81,5 @@ final class ValidateStep {
             problems.add(Problem.forbidden("spec.outputsImageRefTo", "may not be set together with spec.outputTag"));
         }
         return problems;
-    }
-
-    private static String redactedEntry(String entry) {
-        return entry.indexOf('=') < 0 ? entry : dev.cmdimage.api.Redaction.envEntry(entry);
     }
 }
