@@ -390,6 +390,17 @@ class OciLayoutStoreTest {
         }
 
         @Test
+        void aSymlinkedIndexJsonIsRefused() throws Exception {
+            layout.entry(img.descriptor(), "app:bad");
+            Path index = layout.root.resolve("index.json");
+            Path outside = dir.resolve("outside-index.json");
+            Files.move(index, outside);
+            Files.createSymbolicLink(index, outside);
+
+            assertRefused("index.json is a symlink");
+        }
+
+        @Test
         void garbageIndexJsonIsAClearError() throws Exception {
             Files.writeString(layout.root.resolve("index.json"), "{\"manifests\": [ {");
             assertRefused("index.json is not valid JSON");
@@ -487,6 +498,57 @@ class OciLayoutStoreTest {
             for (String n : names) {
                 assertThat(store.inspect(ref(n), null)).contains(img.configDigest());
             }
+        }
+
+        @Test
+        void concurrentTagsFromSeveralProcessesLoseNoEntry() throws Exception {
+            TestLayout.Image img = layout.image("amd64");
+            layout.entry(img.descriptor(), "app:v1");
+            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            List<Process> children = new ArrayList<>();
+            for (String prefix : List.of("p1", "p2")) {
+                children.add(new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                        TagMain.class.getName(), layout.root.toString(), img.configDigest(), prefix, "40")
+                        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start());
+            }
+            try {
+                for (int i = 0; i < 40; i++) {
+                    store.tag(img.configDigest(), ref("app:here-" + i));
+                }
+                for (Process p : children) {
+                    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+                    assertThat(p.exitValue()).isZero();
+                }
+            } finally {
+                children.forEach(Process::destroyForcibly);
+            }
+
+            Set<String> names = new HashSet<>(refNames());
+            assertThat(names).hasSize(1 + 3 * 40).contains("app:p1-39", "app:p2-39", "app:here-39");
+        }
+
+        @Test
+        void aTagWaitsOutAnIndexJsonThatAnotherProgramIsHalfWayThroughWriting() throws Exception {
+            TestLayout.Image img = layout.image("amd64");
+            layout.entry(img.descriptor(), "app:v1");
+            Path index = layout.root.resolve("index.json");
+            String whole = Files.readString(index);
+            Files.writeString(index, whole.substring(0, whole.length() / 2));
+            ExecutorService pool = Executors.newSingleThreadExecutor();
+            try {
+                Future<?> tag = pool.submit(() -> {
+                    store.tag(img.configDigest(), ref("app:v2"));
+                    return null;
+                });
+                Thread.sleep(100);
+                assertThat(tag.isDone()).isFalse();
+                Files.writeString(index, whole);
+
+                tag.get(30, TimeUnit.SECONDS);
+            } finally {
+                pool.shutdownNow();
+            }
+            assertThat(refNames()).containsExactly("app:v1", "app:v2");
         }
 
         @Test
