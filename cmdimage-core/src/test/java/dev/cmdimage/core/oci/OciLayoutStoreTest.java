@@ -256,7 +256,7 @@ class OciLayoutStoreTest {
             for (String digest : List.of("sha256:../../../../etc/passwd", "sha256:" + "A".repeat(64),
                     "sha512:" + "a".repeat(128), "sha256:abc", img.digest() + "/../x")) {
                 setUp();
-                layout.entry(((ObjectNode) img.descriptor().deepCopy()).put("digest", digest), "app:bad");
+                layout.entry(img.descriptor().deepCopy().put("digest", digest), "app:bad");
                 assertRefused("digest", "sha256:<64 lowercase hex>");
             }
         }
@@ -364,7 +364,7 @@ class OciLayoutStoreTest {
 
         @Test
         void unknownMediaTypesAreRefused() throws Exception {
-            layout.entry(((ObjectNode) img.descriptor().deepCopy()).put("mediaType", "text/plain"), "app:bad");
+            layout.entry(img.descriptor().deepCopy().put("mediaType", "text/plain"), "app:bad");
             assertRefused("media type \"text/plain\"");
 
             setUp();
@@ -385,7 +385,7 @@ class OciLayoutStoreTest {
 
         @Test
         void aNegativeOrFractionalSizeIsRefused() throws Exception {
-            layout.entry(((ObjectNode) img.descriptor().deepCopy()).put("size", -1), "app:bad");
+            layout.entry(img.descriptor().deepCopy().put("size", -1), "app:bad");
             assertRefused("size is not a non-negative integer");
         }
 
