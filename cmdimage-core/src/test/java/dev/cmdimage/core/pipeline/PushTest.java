@@ -122,12 +122,22 @@ class PushTest {
         FakeProcessRunner runner = FakeProcessRunner.exiting(0);
         CmdImageBuilder builder = CmdImages.builder().processRunner(runner).imageStore(f.store).build();
 
-        assertThatThrownBy(() -> builder.build(f.request(Fixture.spec("app").build()).build()))
+        assertThatThrownBy(() -> builder.build(f.request(Fixture.spec("app").build())
+                .cluster(Fixture.cluster("localhost:5000", null, null)).build()))
                 .isInstanceOf(PushException.class)
                 .hasMessage("this build must push its image (the cluster pulls images from a registry), but no"
                         + " registry pusher is configured (CmdImages.builder().registryPusher(...))");
         assertThat(runner.runs()).isEmpty();
         assertThat(f.listener.stepSequence()).containsExactly("+validate", "!validate");
+    }
+
+    @Test
+    void withoutAClusterNothingIsPushed() throws Exception {
+        BuildResult result = f.builder().build(f.request(Fixture.spec("app").build()).build());
+
+        assertThat(f.pusher.pushed()).isEmpty();
+        assertThat(result.pushedDigest()).isNull();
+        assertThat(f.listener.logs()).anyMatch(l -> l.contains("no cluster to push for"));
     }
 
     @Test

@@ -19,14 +19,14 @@ final class ValidateStep {
         this.settings = settings;
     }
 
-    void check(CmdImage cmdImage, boolean clusterSharesImageStore) throws CmdImageException {
+    void check(CmdImage cmdImage, boolean hasCluster, boolean clusterSharesImageStore) throws CmdImageException {
         Validation.check(cmdImage);
         CmdImageSpec spec = cmdImage.spec();
         boolean remote = CmdImageSpec.OUTPUT_MODE_REMOTE.equals(spec.effectiveOutputMode());
         if (!remote && settings.imageStore() == null) {
             throw new ImageStoreException(Messages.storeNeeded(spec.effectiveOutputMode()));
         }
-        PushDecision push = PushDecision.decide(spec, clusterSharesImageStore);
+        PushDecision push = PushDecision.decide(spec, hasCluster, clusterSharesImageStore);
         if (!remote && spec.outputsImageRefTo() == null && push.push() && settings.registryPusher() == null) {
             throw new PushException(Messages.pusherNeeded(push.reason()), spec.ref());
         }
