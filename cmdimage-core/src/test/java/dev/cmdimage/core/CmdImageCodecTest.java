@@ -406,6 +406,38 @@ class CmdImageCodecTest {
 
     // ---- problems ----
 
+    /** Damaged input (fixed seed, reproducible) only ever ends in a ValidationException, never another throwable. */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"cmdimage.json", "cmdimage.yaml", "cluster.json", "multi.yaml", "list.yaml"})
+    void damagedInputOnlyEverFailsWithProblems(String file) {
+        String text = resource(file);
+        java.util.Random random = new java.util.Random(file.hashCode());
+        String alphabet = "{}[]:,-\"'#&*!|>\n\t 0aZ\\@%`?~.";
+        int failures = 0;
+        for (int i = 0; i < 1500; i++) {
+            StringBuilder damaged = new StringBuilder(text);
+            for (int edits = 1 + random.nextInt(4); edits > 0; edits--) {
+                int at = random.nextInt(damaged.length());
+                switch (random.nextInt(3)) {
+                    case 0 -> damaged.deleteCharAt(at);
+                    case 1 -> damaged.insert(at, alphabet.charAt(random.nextInt(alphabet.length())));
+                    default -> damaged.setCharAt(at, alphabet.charAt(random.nextInt(alphabet.length())));
+                }
+            }
+            try {
+                codec.readValid(damaged.toString(), file);
+            } catch (ValidationException e) {
+                failures++;
+                assertThat(e.problems()).isNotEmpty();
+                assertThat(e.getMessage()).doesNotContain("com.fasterxml").doesNotContain("org.yaml")
+                        .doesNotContain("\tat ");
+            } catch (RuntimeException e) {
+                throw new AssertionError("input #" + i + " threw " + e + ":\n" + damaged, e);
+            }
+        }
+        assertThat(failures).as("most damaged inputs are reported").isGreaterThan(100);
+    }
+
     static Stream<Arguments> badTypes() {
         String head = "apiVersion: tilt.dev/v1alpha1\nkind: CmdImage\nmetadata: {name: app}\n";
         String im = "apiVersion: tilt.dev/v1alpha1\nkind: ImageMap\nmetadata: {name: m}\n";
@@ -593,6 +625,14 @@ class CmdImageCodecTest {
         ValidationException e = catchThrowableOfType(ValidationException.class, () -> codec.read(text, "i.yaml"));
         assertThat(e.problems()).extracting(Problem::toString).containsExactly(
                 "i.yaml: line 4, column 7: Invalid value: YAML syntax error: mapping values are not allowed here");
+    }
+
+    @Test
+    void explainsNonStringKeysWithoutParserInternals() {
+        ValidationException e = catchThrowableOfType(ValidationException.class,
+                () -> codec.read("kind: CmdImage\nmetadata:\n  {a: b}: x\n", "k.yaml"));
+        assertThat(e.problems()).extracting(Problem::toString).containsExactly(
+                "k.yaml: line 3, column 4: Invalid value: YAML syntax error: a key must be a plain string, not a map");
     }
 
     @Test

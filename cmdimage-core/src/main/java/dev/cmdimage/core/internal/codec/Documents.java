@@ -17,6 +17,8 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Splits a text into parsed documents: a stream of JSON values (one object, or several, e.g. the lines of
@@ -25,6 +27,8 @@ import java.util.List;
  * column.
  */
 public final class Documents {
+    private static final Pattern SNAKEYAML_EVENT =
+            Pattern.compile("<org\\.yaml\\.snakeyaml\\.events\\.(\\w+?)Event\\(.*?\\)>");
     private static final ObjectReader JSON;
     private static final ObjectReader YAML;
 
@@ -149,6 +153,18 @@ public final class Documents {
             m = m.substring(0, z);
         }
         m = firstLine(m).trim();
+        Matcher event = SNAKEYAML_EVENT.matcher(m);
+        if (event.find()) {
+            String what = switch (event.group(1)) {
+                case "MappingStart" -> "a map";
+                case "SequenceStart" -> "a list";
+                case "Alias" -> "an alias (*name)";
+                case "Scalar" -> "a scalar";
+                default -> "something else";
+            };
+            m = m.startsWith("Expected a field name") ? "a key must be a plain string, not " + what
+                    : event.replaceAll(Matcher.quoteReplacement(what));
+        }
         if (m.endsWith(":") || m.endsWith(",")) {
             m = m.substring(0, m.length() - 1);
         }
