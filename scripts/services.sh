@@ -8,8 +8,9 @@
 #
 # What services_start provides (each address can be overridden by setting the variable before calling it):
 #   CMDIMAGE_TEST_DOCKER_HOST    [unix:///run/cmdimage-test/docker.sock]  a private dockerd: no bridge, no iptables,
-#                                its own data-root, exec-root, pidfile and (empty) config file; the system's
-#                                /var/run/docker.sock and /etc/docker/daemon.json are never used or touched.
+#                                its own data-root, exec-root, pidfile, (empty) config file and containerd
+#                                namespace; the system's /var/run/docker.sock and /etc/docker/daemon.json are never
+#                                used or touched.
 #   CMDIMAGE_TEST_REGISTRY       [127.0.0.1:5000]  docker-registry, plain HTTP, anonymous, deletes enabled
 #   CMDIMAGE_TEST_AUTH_REGISTRY  [127.0.0.1:5001]  docker-registry, plain HTTP, htpasswd (bcrypt) Basic auth
 #   CMDIMAGE_TEST_AUTH_USER      [cmdimage]
@@ -159,7 +160,8 @@ _svc_start_docker() {
     --exec-root "$state/exec" \
     --pidfile "$pidfile" \
     --bridge=none --iptables=false --ip6tables=false --ip-forward=false --ip-masq=false \
-    --userland-proxy=false) || return 1
+    --userland-proxy=false \
+    --containerd-namespace cmdimage-test --containerd-plugins-namespace cmdimage-test-plugins) || return 1
   _svc_record dockerd "$pid" "$data"
   local waited=0
   until _svc_docker_up; do
