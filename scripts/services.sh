@@ -22,7 +22,8 @@
 # service recorded in started.list (what scripts/services-stop.sh does, for services started by
 # scripts/services-start.sh in another shell). A service that was already answering is never stopped.
 #
-# Everything binds to loopback only. Nothing is pulled from the internet.
+# Everything binds to loopback only. Nothing is pulled from the internet. Tested with Debian 12's docker.io
+# 20.10.24 (API 1.41) and docker-registry 2.8.2 (github.com/docker/distribution); dockerd needs root.
 
 : "${CMDIMAGE_TEST_DOCKER_HOST:=unix:///run/cmdimage-test/docker.sock}"
 : "${CMDIMAGE_TEST_REGISTRY:=127.0.0.1:5000}"
@@ -244,12 +245,17 @@ EOF
 
 # Starts the engine and both registries unless they already answer. Returns non-zero, after printing why and the
 # tail of the failing service's log, when one cannot be started.
+# A failed services_start stops what this shell's services_start calls started, so that nothing is left behind
+# even when the caller exits before it could install a trap.
 services_start() {
   _svc_install_missing || return 1
   mkdir -p "$CMDIMAGE_TEST_STATE_DIR" || return 1
-  _svc_start_docker || return 1
-  _svc_start_registry registry "$CMDIMAGE_TEST_REGISTRY" || return 1
-  _svc_start_registry auth-registry "$CMDIMAGE_TEST_AUTH_REGISTRY" auth || return 1
+  if ! _svc_start_docker || ! _svc_start_registry registry "$CMDIMAGE_TEST_REGISTRY" \
+    || ! _svc_start_registry auth-registry "$CMDIMAGE_TEST_AUTH_REGISTRY" auth; then
+    _svc_log "could not start the test services; stopping what was started"
+    services_stop
+    return 1
+  fi
   export CMDIMAGE_TEST_DOCKER_HOST CMDIMAGE_TEST_REGISTRY CMDIMAGE_TEST_AUTH_REGISTRY \
     CMDIMAGE_TEST_AUTH_USER CMDIMAGE_TEST_AUTH_PASSWORD
   return 0
