@@ -75,12 +75,12 @@ public final class CmdImageCodec {
     private List<ApiObject> read(String text, String source, boolean validate) throws ValidationException {
         Objects.requireNonNull(text, "text");
         Documents.Parsed parsed = Documents.parse(text);
-        List<JsonNode> docs = parsed.documents();
+        List<Documents.Document> docs = parsed.documents();
         boolean several = docs.size() + (parsed.error() != null ? 1 : 0) > 1;
         List<ApiObject> out = new ArrayList<>();
         List<Problem> all = new ArrayList<>();
         for (int i = 0; i < docs.size(); i++) {
-            JsonNode doc = docs.get(i);
+            JsonNode doc = docs.get(i).node();
             List<Problem> problems = new ArrayList<>();
             List<ApiObject> objects = ObjectDecoder.decodeDocument(doc, problems);
             if (problems.isEmpty() && validate) {
@@ -92,7 +92,7 @@ public final class CmdImageCodec {
                     }
                 }
             }
-            String where = where(source, several ? i + 1 : 0, ObjectDecoder.subject(doc));
+            String where = where(source, several ? docs.get(i).number() : 0, ObjectDecoder.subject(doc));
             for (Problem p : problems) {
                 all.add(prefixed(p, where));
             }

@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <pre>{@code
  * CmdImageBuilder builder = CmdImages.builder()
- *         .processRunner(runner)          // runs the user's command
+ *         .processRunner(runner)          // runs the user's command (default: JdkProcessRunner)
  *         .imageStore(dockerStore)        // verifies and retags the image (not needed for outputMode: remote)
  *         .registryPusher(dockerPusher)   // pushes it (not needed when nothing is pushed)
  *         .build();
@@ -55,7 +55,10 @@ public final class CmdImages {
 
         private Builder() {}
 
-        /** Runs the user's command. Required for now (the JDK runner becomes the default once it lands). */
+        /**
+         * Runs the user's command. Default: a {@link JdkProcessRunner} (own session per command, whole process tree
+         * killed on timeout and cancel), made when {@link #build()} is called.
+         */
         public Builder processRunner(ProcessRunner runner) {
             this.processRunner = Objects.requireNonNull(runner, "runner");
             return this;
@@ -114,17 +117,11 @@ public final class CmdImages {
             return this;
         }
 
-        /**
-         * The configured builder.
-         *
-         * @throws IllegalStateException when no process runner is set
-         */
+        /** The configured builder. */
         public CmdImageBuilder build() {
-            if (processRunner == null) {
-                throw new IllegalStateException("CmdImages.builder() needs a processRunner(...)");
-            }
+            ProcessRunner runner = processRunner != null ? processRunner : new JdkProcessRunner();
             Executor ex = executor != null ? executor : daemonPool();
-            return new PipelineBuilder(new PipelineSettings(processRunner, imageStore, registryPusher, clock, ex,
+            return new PipelineBuilder(new PipelineSettings(runner, imageStore, registryPusher, clock, ex,
                     killGrace, outputTailLines));
         }
 

@@ -49,7 +49,20 @@ import org.slf4j.LoggerFactory;
  *       behind in its session are ended the same way. {@code run} returns once every process of the tree is gone
  *       and both readers have finished (waiting a bounded time for either).</li>
  *   <li>A JVM shutdown hook ends the trees of commands still running when the JVM exits (e.g. on Ctrl-C).</li>
+ *   <li>A command whose cancellation is signalled before it starts is not started: the result is
+ *       {@link Termination#CANCELLED} with exit code -1.</li>
  * </ul>
+ *
+ * <p>How the tree is found (Linux): every process in the command's session or process group, read from
+ * {@code /proc} (this includes processes re-parented to init after their parent exited), every descendant of the
+ * main process while it lives ({@link ProcessHandle#descendants()}, which includes children that started sessions
+ * of their own), and, when the output stays open after all those are gone, the processes holding the command's
+ * output pipes. Out of reach: a classic double-fork daemon (it leaves the session, closes its output, and its
+ * parent exits before the runner looks); and without {@code setsid} or {@code /proc} (macOS, Windows), any process
+ * re-parented after its parent exited.
+ *
+ * <p>Cost: about 5 ms per command on top of {@link ProcessBuilder} (the {@code setsid} exec and one scan of
+ * {@code /proc} after the exit); output is read at about the speed of {@link java.io.BufferedReader#readLine()}.
  *
  * <p>Instances are immutable and thread-safe; one instance can run many commands at once.
  */

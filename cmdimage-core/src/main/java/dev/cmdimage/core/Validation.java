@@ -138,6 +138,14 @@ public final class Validation {
                     "the command (first element) must not be empty"));
         }
 
+        for (int i = 0; i < s.args().size(); i++) {
+            String arg = s.args().get(i);
+            if (arg != null && arg.indexOf('\0') >= 0) {
+                problems.add(Problem.invalid(Paths.index(argsPath, i), arg.replace("\0", "\\0"),
+                        "must not contain a NUL character (no process can receive it)"));
+            }
+        }
+
         for (int i = 0; i < s.env().size(); i++) {
             env(Paths.index(Paths.child(at, "env"), i), s.env().get(i), problems);
         }
@@ -195,6 +203,10 @@ public final class Validation {
             problems.add(Problem.invalid(p, Redaction.MASK, "must be KEY=VALUE"));
         } else if (eq == 0) {
             problems.add(Problem.invalid(p, "=" + Redaction.MASK, "the key (before =) must not be empty"));
+        } else if (entry.indexOf('\0') >= 0) {
+            String key = entry.substring(0, eq).replace("\0", "\\0");
+            problems.add(Problem.invalid(p, key + "=" + Redaction.MASK,
+                    "must not contain a NUL character (no process can receive it)"));
         }
     }
 

@@ -141,6 +141,66 @@ class CmdImageCodecTest {
         assertThat(codec.read(resource("cmdimage.yaml"), "cmdimage.yaml")).containsExactly(fullCmdImage());
     }
 
+    /**
+     * What {@code kubectl create configmap --dry-run=client -o yaml} (v1.32, sigs.k8s.io/yaml) prints for the same
+     * strings, except that kubectl single-quotes {@code 'a: b'} and {@code '#x'} where Jackson double-quotes:
+     * the same values either way.
+     */
+    @Test
+    void quotesYamlStringsLikeKubectl() {
+        Map<String, String> labels = new LinkedHashMap<>();
+        String[][] values = {{"a", "line1\nline2"}, {"b", "yes"}, {"c", "2026-11-26T18:57:50Z"}, {"d", "<&>"},
+                {"e", "1.0"}, {"f", ""}, {"g", "on"}, {"h", "- x"}, {"i", "trailing\n"}, {"j", " lead"},
+                {"k", "a: b"}, {"l", "#x"}, {"m", "null"}, {"n", "~"}, {"o", "0x1F"}};
+        for (String[] kv : values) {
+            labels.put(kv[0], kv[1]);
+        }
+        CmdImage c = new CmdImage(new ObjectMeta("x", null, labels, null, null, null, null, null),
+                CmdImageSpec.builder().ref("x").args("a").build(), null);
+        assertThat(codec.toYaml(c)).isEqualTo("""
+                apiVersion: tilt.dev/v1alpha1
+                kind: CmdImage
+                metadata:
+                  labels:
+                    a: |-
+                      line1
+                      line2
+                    b: "yes"
+                    c: "2026-11-26T18:57:50Z"
+                    d: <&>
+                    e: "1.0"
+                    f: ""
+                    g: "on"
+                    h: '- x'
+                    i: |
+                      trailing
+                    j: ' lead'
+                    k: "a: b"
+                    l: "#x"
+                    m: "null"
+                    "n": "~"
+                    o: "0x1F"
+                  name: x
+                spec:
+                  args:
+                  - a
+                  ref: x
+                status: {}
+                """);
+    }
+
+    @Test
+    void readsKubectlStyleNullsAsAbsent() throws ValidationException {
+        String text = """
+                {"kind": "CmdImage", "apiVersion": "tilt.dev/v1alpha1",
+                 "metadata": {"name": "app", "creationTimestamp": null, "labels": null, "annotations": {"a": null}},
+                 "spec": {"ref": "app", "args": ["make", "image"], "env": null, "dir": null},
+                 "status": {"ref": null, "building": null, "completed": {"startedAt": null, "error": "boom"}}}
+                """;
+        assertThat(codec.read(text, "t")).containsExactly(minimalCmdImage("app")
+                .withStatus(CmdImageStatus.failed("boom", null, null, null)));
+    }
+
     @Test
     void writesV1Lists() throws ValidationException {
         List<ApiObject> items = List.of(minimalCmdImage("app"),
@@ -327,6 +387,23 @@ class CmdImageCodecTest {
         assertThat(codec.read(codec.toJson(c), "j")).containsExactly(c);
     }
 
+    @Test
+    void readsAndValidatesEveryExampleOfTheRepository() throws IOException, ValidationException {
+        java.nio.file.Path examples = java.nio.file.Path.of("..", "examples");
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isDirectory(examples),
+                "no examples directory next to this module");
+        List<java.nio.file.Path> files;
+        try (Stream<java.nio.file.Path> walk = java.nio.file.Files.walk(examples)) {
+            files = walk.filter(p -> p.getFileName().toString().matches(".*\\.(yaml|yml)")).sorted().toList();
+        }
+        assertThat(files).isNotEmpty();
+        for (java.nio.file.Path f : files) {
+            List<ApiObject> objects = codec.readValid(java.nio.file.Files.readString(f), f.toString());
+            assertThat(objects).as(f.toString()).isNotEmpty();
+            assertThat(codec.read(codec.toYamlDocuments(objects), f.toString())).isEqualTo(objects);
+        }
+    }
+
     // ---- problems ----
 
     static Stream<Arguments> badTypes() {
@@ -488,6 +565,15 @@ class CmdImageCodecTest {
                         + " \"metadata\": {\"name\": \"x\"}, \"spec\": {\"args\": \"make\"}}", "x.json"));
         assertThat(single.problems()).extracting(Problem::toString).containsExactly(
                 "x.json: CmdImage \"x\": spec.args: Invalid value: \"make\": must be a list of strings, not a string");
+    }
+
+    @Test
+    void documentNumbersCountEmptyDocuments() {
+        String text = "apiVersion: tilt.dev/v1alpha1\nkind: ImageMap\nmetadata: {name: m}\n---\n# empty\n---\n"
+                + "kind: Pod\napiVersion: v1\n---\n---\nkind: [\n";
+        ValidationException e = catchThrowableOfType(ValidationException.class, () -> codec.read(text, "n.yaml"));
+        assertThat(e.problems()).extracting(Problem::field).containsExactly(
+                "n.yaml: document 3 (Pod): kind", "n.yaml: document 5: line 12, column 1");
     }
 
     @Test

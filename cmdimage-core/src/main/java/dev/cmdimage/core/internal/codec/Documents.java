@@ -48,7 +48,15 @@ public final class Documents {
     }
 
     /** What was parsed before a syntax error (if any). */
-    public record Parsed(List<JsonNode> documents, SyntaxError error) {}
+    public record Parsed(List<Document> documents, SyntaxError error) {}
+
+    /**
+     * One non-empty document.
+     *
+     * @param number its 1-based position in the text, empty documents counted
+     * @param node   its content
+     */
+    public record Document(int number, JsonNode node) {}
 
     /**
      * A syntax error.
@@ -79,25 +87,28 @@ public final class Documents {
         return false;
     }
 
+    /** Parses every document of {@code text}; never throws for bad input (a syntax error is returned). */
     public static Parsed parse(String text) {
         boolean json = looksLikeJson(text);
         String body = text.startsWith("\ufeff") ? text.substring(1) : text;
-        List<JsonNode> docs = new ArrayList<>();
+        List<Document> docs = new ArrayList<>();
+        int number = 0;
         ObjectReader reader = json ? JSON : YAML;
         try (MappingIterator<JsonNode> it = reader.readValues(body)) {
             while (it.hasNextValue()) {
                 JsonNode n = it.nextValue();
+                number++;
                 // an empty YAML document (only comments, or "---" twice) reads as null or as an empty string
                 if (n == null || n.isMissingNode()
                         || (!json && (n.isNull() || (n.isTextual() && n.textValue().isEmpty())))) {
                     continue;
                 }
-                docs.add(n);
+                docs.add(new Document(number, n));
             }
         } catch (JsonProcessingException e) {
-            return new Parsed(docs, syntaxError(e, docs.size() + 1, json));
+            return new Parsed(docs, syntaxError(e, number + 1, json));
         } catch (IOException | RuntimeException e) {
-            return new Parsed(docs, new SyntaxError(docs.size() + 1, 0, 0, firstLine(String.valueOf(e.getMessage())),
+            return new Parsed(docs, new SyntaxError(number + 1, 0, 0, firstLine(String.valueOf(e.getMessage())),
                     json ? "JSON" : "YAML"));
         }
         return new Parsed(docs, null);

@@ -53,7 +53,8 @@ final class BuildRun {
 
         // 1. validate, resolve the cluster and the image maps
         step(BuildStep.VALIDATE, "checking the spec", () -> {
-            new ValidateStep(settings).check(request.cmdImage(), request.clusterSharesImageStore());
+            new ValidateStep(settings).check(request.cmdImage(), request.cluster() != null,
+                    request.clusterSharesImageStore());
             return spec;
         }, s -> "valid");
         Resolution resolution = step(BuildStep.RESOLVE, "resolving the cluster and image maps",
@@ -106,7 +107,7 @@ final class BuildRun {
                 refs -> "tagged " + refs.local().familiarString());
 
         // 12. push
-        PushDecision decision = PushDecision.decide(spec, request.clusterSharesImageStore());
+        PushDecision decision = PushDecision.decide(spec, request.cluster() != null, request.clusterSharesImageStore());
         String digest = step(BuildStep.PUSH, (decision.push() ? "pushing " : "deciding whether to push ")
                 + content.local().familiarString(), () -> new PushStep(settings.registryPusher())
                         .push(content.local(), decision, events, masker, cancellation),

@@ -85,17 +85,25 @@ public final class PipelineBuilder implements CmdImageBuilder {
         }
     }
 
-    /** Waits, ignoring interrupts, until the build has ended; bounded by the forced end of a cancelled build. */
+    /**
+     * Waits, ignoring interrupts, until the build has ended; bounded by the forced end of a cancelled build (and, in
+     * case that ever failed, by a last-resort limit after which the build is ended here).
+     */
     private static void awaitEnd(BuildExecution execution) {
         boolean interrupted = false;
-        while (true) {
-            try {
-                execution.finalStatus().get(1, TimeUnit.MINUTES);
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+        while (!execution.result().isDone()) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                execution.fail(new BuildCancelledException(Messages.CANCELLED));
                 break;
+            }
+            try {
+                execution.result().handle((r, e) -> null).get(left, TimeUnit.NANOSECONDS);
             } catch (InterruptedException e) {
                 interrupted = true;
             } catch (ExecutionException | TimeoutException | CancellationException e) {
-                break;
+                // loop: isDone() or the deadline decides
             }
         }
         if (interrupted) {
@@ -103,10 +111,8 @@ public final class PipelineBuilder implements CmdImageBuilder {
         }
     }
 
+    /** The result of an ended build, or its exception. */
     private static BuildResult outcome(BuildExecution execution) throws CmdImageException {
-        if (!execution.result().isDone()) {
-            throw new BuildCancelledException(Messages.CANCELLED);
-        }
         try {
             return execution.result().getNow(null);
         } catch (java.util.concurrent.CompletionException e) {

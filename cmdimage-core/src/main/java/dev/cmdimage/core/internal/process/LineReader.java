@@ -16,7 +16,7 @@ public final class LineReader implements Runnable {
     /** Appended to a line that was cut. */
     public static final String CUT_MARK = "\u2026";
 
-    private static final int CHUNK = 16 * 1024;
+    private static final int CHUNK = 64 * 1024; // what a Linux pipe holds
 
     private final InputStream in;
     private final StdStream stream;
@@ -62,17 +62,22 @@ public final class LineReader implements Runnable {
                 while (pos < n) {
                     int newline = indexOf(chunk, pos, n, (byte) '\n');
                     int end = newline < 0 ? n : newline;
+                    if (newline >= 0 && length == 0 && !skipping && end - pos <= maxLineBytes) {
+                        emit(chunk, pos, end); // the whole line is in this chunk: no copy
+                        pos = newline + 1;
+                        continue;
+                    }
                     if (!skipping) {
                         int count = end - pos;
                         if (length + count > maxLineBytes) {
                             int fits = maxLineBytes - length;
-                            line = ensure(line, maxLineBytes);
+                            line = ensure(line, maxLineBytes, maxLineBytes);
                             System.arraycopy(chunk, pos, line, length, fits);
                             length = maxLineBytes;
                             emitCut(line, length, chunk[pos + fits]);
                             skipping = true;
                         } else {
-                            line = ensure(line, length + count);
+                            line = ensure(line, maxLineBytes, length + count);
                             System.arraycopy(chunk, pos, line, length, count);
                             length += count;
                         }
@@ -100,11 +105,15 @@ public final class LineReader implements Runnable {
     }
 
     private void emit(byte[] line, int length) {
-        int end = length;
-        if (end > 0 && line[end - 1] == '\r') {
+        emit(line, 0, length);
+    }
+
+    private void emit(byte[] bytes, int from, int to) {
+        int end = to;
+        if (end > from && bytes[end - 1] == '\r') {
             end--;
         }
-        sink.accept(stream, new String(line, 0, end, charset));
+        sink.accept(stream, new String(bytes, from, end - from, charset));
     }
 
     /** Hands over a cut line, backing off so that no multi-byte UTF-8 sequence is split. */
@@ -126,7 +135,8 @@ public final class LineReader implements Runnable {
         return (b & 0xC0) == 0x80;
     }
 
-    private static byte[] ensure(byte[] buffer, int size) {
+    /** Grows {@code buffer} to hold {@code size} bytes, never beyond {@code cap}. */
+    private static byte[] ensure(byte[] buffer, int cap, int size) {
         if (size <= buffer.length) {
             return buffer;
         }
@@ -134,6 +144,7 @@ public final class LineReader implements Runnable {
         while (grown < size) {
             grown = grown * 2;
         }
+        grown = Math.min(grown, cap);
         byte[] bigger = new byte[grown];
         System.arraycopy(buffer, 0, bigger, 0, buffer.length);
         return bigger;
