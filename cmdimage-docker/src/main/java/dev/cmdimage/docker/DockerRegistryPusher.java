@@ -111,8 +111,11 @@ public final class DockerRegistryPusher implements RegistryPusher {
         }
         List<String> errors = stream.errors();
         if (!errors.isEmpty()) {
-            String hint = creds.isEmpty() && looksLikeAuth(errors)
-                    ? " (no credentials were found for " + registry + " in " + credentials + ")" : "";
+            String hint = "";
+            if (creds.isEmpty() && looksLikeAuth(errors)) {
+                hint = " (no credentials were found for " + registry
+                        + (credentials instanceof DockerConfigCredentials dc ? " in " + dc.configFile() : "") + ")";
+            }
             throw new PushException("Pushing " + name + " to " + registry + " failed: " + String.join("; ", errors)
                     + hint, name);
         }

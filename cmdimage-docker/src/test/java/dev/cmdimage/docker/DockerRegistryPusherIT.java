@@ -87,7 +87,8 @@ class DockerRegistryPusherIT {
                 .isInstanceOf(PushException.class)
                 .hasMessageStartingWith("Pushing " + ref + " to " + TestServices.AUTH_REGISTRY + " failed: ")
                 .hasMessageContaining("no basic auth credentials")
-                .hasMessageContaining("no credentials were found for " + TestServices.AUTH_REGISTRY)
+                .hasMessageEndingWith("(no credentials were found for " + TestServices.AUTH_REGISTRY + " in "
+                        + tmp.resolve("empty-config").resolve("config.json") + ")")
                 .satisfies(e -> assertThat(((PushException) e).ref()).isEqualTo(ref.toString()));
         assertThat(TestServices.registryGet(TestServices.AUTH_REGISTRY, "/v2/" + name + "/tags/list", null, true)
                 .statusCode()).isEqualTo(404);
