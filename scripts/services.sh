@@ -8,8 +8,9 @@
 #
 # What services_start provides (each address can be overridden by setting the variable before calling it):
 #   CMDIMAGE_TEST_DOCKER_HOST    [unix:///run/cmdimage-test/docker.sock]  a private dockerd: no bridge, no iptables,
-#                                its own data-root, exec-root, pidfile and (empty) config file; the system's
-#                                /var/run/docker.sock and /etc/docker/daemon.json are never used or touched.
+#                                its own data-root, exec-root, pidfile, (empty) config file and containerd
+#                                namespace; the system's /var/run/docker.sock and /etc/docker/daemon.json are never
+#                                used or touched.
 #   CMDIMAGE_TEST_REGISTRY       [127.0.0.1:5000]  docker-registry, plain HTTP, anonymous, deletes enabled
 #   CMDIMAGE_TEST_AUTH_REGISTRY  [127.0.0.1:5001]  docker-registry, plain HTTP, htpasswd (bcrypt) Basic auth
 #   CMDIMAGE_TEST_AUTH_USER      [cmdimage]
@@ -21,7 +22,8 @@
 # service recorded in started.list (what scripts/services-stop.sh does, for services started by
 # scripts/services-start.sh in another shell). A service that was already answering is never stopped.
 #
-# Everything binds to loopback only. Nothing is pulled from the internet.
+# Everything binds to loopback only. Nothing is pulled from the internet. Tested with Debian 12's docker.io
+# 20.10.24 (API 1.41) and docker-registry 2.8.2 (github.com/docker/distribution); dockerd needs root.
 
 : "${CMDIMAGE_TEST_DOCKER_HOST:=unix:///run/cmdimage-test/docker.sock}"
 : "${CMDIMAGE_TEST_REGISTRY:=127.0.0.1:5000}"
@@ -159,7 +161,8 @@ _svc_start_docker() {
     --exec-root "$state/exec" \
     --pidfile "$pidfile" \
     --bridge=none --iptables=false --ip6tables=false --ip-forward=false --ip-masq=false \
-    --userland-proxy=false) || return 1
+    --userland-proxy=false \
+    --containerd-namespace cmdimage-test --containerd-plugins-namespace cmdimage-test-plugins) || return 1
   _svc_record dockerd "$pid" "$data"
   local waited=0
   until _svc_docker_up; do
@@ -242,12 +245,17 @@ EOF
 
 # Starts the engine and both registries unless they already answer. Returns non-zero, after printing why and the
 # tail of the failing service's log, when one cannot be started.
+# A failed services_start stops what this shell's services_start calls started, so that nothing is left behind
+# even when the caller exits before it could install a trap.
 services_start() {
   _svc_install_missing || return 1
   mkdir -p "$CMDIMAGE_TEST_STATE_DIR" || return 1
-  _svc_start_docker || return 1
-  _svc_start_registry registry "$CMDIMAGE_TEST_REGISTRY" || return 1
-  _svc_start_registry auth-registry "$CMDIMAGE_TEST_AUTH_REGISTRY" auth || return 1
+  if ! _svc_start_docker || ! _svc_start_registry registry "$CMDIMAGE_TEST_REGISTRY" \
+    || ! _svc_start_registry auth-registry "$CMDIMAGE_TEST_AUTH_REGISTRY" auth; then
+    _svc_log "could not start the test services; stopping what was started"
+    services_stop
+    return 1
+  fi
   export CMDIMAGE_TEST_DOCKER_HOST CMDIMAGE_TEST_REGISTRY CMDIMAGE_TEST_AUTH_REGISTRY \
     CMDIMAGE_TEST_AUTH_USER CMDIMAGE_TEST_AUTH_PASSWORD
   return 0

@@ -100,9 +100,19 @@ class ImageRefTest {
     }
 
     @Test
-    void rejectsUppercaseSha256() {
+    void checksDigestAlgorithmsLikeGoDigest() {
         assertThatThrownBy(() -> ImageRef.parse("busybox@sha256:" + HEX64.toUpperCase()))
-                .hasMessageContaining("invalid sha256 digest");
+                .hasMessage("invalid sha256 digest \"sha256:" + HEX64.toUpperCase()
+                        + "\": want 64 lowercase hex characters");
+        assertThatThrownBy(() -> ImageRef.parse("busybox@sha256:" + HEX64 + "00"))
+                .hasMessageContaining("want 64 lowercase hex characters");
+        assertThatThrownBy(() -> ImageRef.parse("busybox@md5:0123456789abcdef0123456789abcdef"))
+                .hasMessage("unsupported digest algorithm \"md5\" (supported: sha256, sha384, sha512)");
+        String hex128 = HEX64 + HEX64;
+        assertThat(ImageRef.parse("busybox@sha512:" + hex128).digest()).isEqualTo("sha512:" + hex128);
+        assertThat(ImageRef.parse("busybox@sha384:" + hex128.substring(0, 96)).digest()).startsWith("sha384:");
+        assertThatThrownBy(() -> ImageRef.parse("busybox@sha512:" + HEX64))
+                .hasMessageContaining("want 128 lowercase hex characters");
     }
 
     @Test

@@ -77,15 +77,10 @@ public final class DockerRegistryPusher implements RegistryPusher {
         PushStream stream = new PushStream(out);
         LOG.debug("pushing {} through {} ({})", name, engine.description(),
                 creds.isPresent() ? "with credentials" : "anonymously");
-        try (AutoCloseable onCancel = cancel.onCancel(() -> {
-            try {
-                stream.close();
-            } catch (Exception ignored) {
-                // already closed
-            }
-        })) {
-            engine.streamingClient("push " + name).pushImageCmd(ref.familiarName()).withTag(ref.tag()).withAuthConfig(auth)
-                    .exec(stream).awaitCompletion();
+        AutoCloseable onCancel = cancel.onCancel(() -> closeQuietly(stream));
+        try {
+            engine.streamingClient("push " + name).pushImageCmd(ref.familiarName()).withTag(ref.tag())
+                    .withAuthConfig(auth).exec(stream).awaitCompletion();
         } catch (ImageStoreException e) {
             throw new PushException(e.getMessage(), name, e);
         } catch (InterruptedException e) {
@@ -98,20 +93,29 @@ public final class DockerRegistryPusher implements RegistryPusher {
             }
             throw new PushException("The " + engine.description() + " refused to push " + name + ": "
                     + Causes.describe(e), name, e);
-        } catch (Exception e) {
+        } catch (RuntimeException e) {
             if (cancel.isCancelled()) {
                 throw new PushException("The push of " + name + " was cancelled", name, e);
             }
             throw new PushException("The push of " + name + " through the " + engine.description() + " failed: "
                     + Causes.describe(e), name, e);
+        } finally {
+            try {
+                onCancel.close();
+            } catch (Exception ignored) {
+                // removing a callback does not fail
+            }
         }
         if (cancel.isCancelled()) {
             throw new PushException("The push of " + name + " was cancelled", name);
         }
         List<String> errors = stream.errors();
         if (!errors.isEmpty()) {
-            String hint = creds.isEmpty() && looksLikeAuth(errors)
-                    ? " (no credentials were found for " + registry + " in " + credentials + ")" : "";
+            String hint = "";
+            if (creds.isEmpty() && looksLikeAuth(errors)) {
+                hint = " (no credentials were found for " + registry
+                        + (credentials instanceof DockerConfigCredentials dc ? " in " + dc.configFile() : "") + ")";
+            }
             throw new PushException("Pushing " + name + " to " + registry + " failed: " + String.join("; ", errors)
                     + hint, name);
         }

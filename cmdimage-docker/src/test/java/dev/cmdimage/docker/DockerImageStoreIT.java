@@ -106,26 +106,4 @@ class DockerImageStoreIT {
         return c != 0 ? c : Integer.compare(Integer.parseInt(x[1]), Integer.parseInt(y[1]));
     }
 
-    @Test
-    void anEngineThatIsDownFailsWithASentenceNamingTheAddress() throws Exception {
-        String host = "unix://" + tmp.resolve("nothing-listens-here.sock");
-        try (DockerEngine down = DockerEngine.builder().host(host).environment(Map.of()).home(tmp).build()) {
-            DockerImageStore downStore = new DockerImageStore(down);
-            assertThatThrownBy(() -> downStore.inspect(ImageRef.parse("app:1"), null))
-                    .isInstanceOf(ImageStoreException.class)
-                    .hasMessageStartingWith("Cannot reach the Docker engine at " + host + " (from explicit settings) to look up app:1: ")
-                    .hasMessageContaining("app:1");
-        }
-    }
-
-    @Test
-    void anEngineOnAClosedTcpPortFailsNamingTheAddressAndWhereItCameFrom() throws Exception {
-        String host = "tcp://127.0.0.1:" + TestServices.closedPort();
-        try (DockerEngine down = DockerEngine.builder().environment(Map.of("DOCKER_HOST", host)).home(tmp).build()) {
-            assertThatThrownBy(() -> new DockerImageStore(down).tag("sha256:" + "0".repeat(64),
-                    ImageRef.parse("app:1")))
-                    .isInstanceOf(ImageStoreException.class)
-                    .hasMessageContaining("Cannot reach the Docker engine at " + host + " (from DOCKER_HOST)");
-        }
-    }
 }

@@ -269,4 +269,24 @@ class DockerPipelineIT {
                     .hasMessageContaining("Cannot reach the Docker engine at " + host + " (from explicit settings)");
         }
     }
+
+    @Test
+    void refFileModeAcceptsADigestRefTheCommandPushedItself() throws Exception {
+        String repo = TestServices.REGISTRY + "/" + registryRepo;
+        // the command builds, pushes with the docker CLI, and writes repo@<manifest digest> to the ref file
+        String script = "printf 'FROM scratch\\nCOPY content.txt /content.txt\\n' > Dockerfile && "
+                + "docker build -q -t " + repo + ":pushed-by-command . >/dev/null && "
+                + "docker push " + repo + ":pushed-by-command | sed -n 's/.*digest: \\(sha256:[0-9a-f]*\\).*/\\1/p'"
+                + " > digest.txt && echo " + repo + "@$(cat digest.txt) > \"" + tmp.resolve("ref.txt") + "\"";
+        CmdImageSpec s = spec(script).outputsImageRefTo(tmp.resolve("ref.txt").toString())
+                .outputMode(CmdImageSpec.OUTPUT_MODE_LOCAL_DOCKER_AND_REMOTE).build();
+
+        BuildResult result = builder.build(request(s, TestServices.REGISTRY).build());
+
+        String digest = Files.readString(ctx.resolve("digest.txt")).trim();
+        assertThat(digest).matches("sha256:[0-9a-f]{64}");
+        assertThat(result.localRef()).isEqualTo(repo + "@" + digest);
+        assertThat(result.imageId()).isEqualTo(localImageId(repo + ":pushed-by-command"));
+        assertThat(result.pushedDigest()).isNull();
+    }
 }

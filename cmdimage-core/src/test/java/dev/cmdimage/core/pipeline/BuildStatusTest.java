@@ -145,6 +145,20 @@ class BuildStatusTest {
     }
 
     @Test
+    void aFailedBuildHasStartAndFinishTimesAndNoRef() {
+        f.runner = new FakeProcessRunner(run -> {
+            f.clock.advance(Duration.ofSeconds(2));
+            return run.exit(1);
+        });
+
+        assertThatThrownBy(() -> f.builder().build(f.request(Fixture.spec("app").build()).build()))
+                .isInstanceOfSatisfying(CmdImageException.class, e -> assertThat(e.status()).contains(
+                        CmdImageStatus.failed("Custom build \"./build.sh\" failed: exit status 1", "build requested",
+                                MicroTime.of(TestClock.DEFAULT_START),
+                                MicroTime.of(TestClock.DEFAULT_START.plusSeconds(2)))));
+    }
+
+    @Test
     void theFailedBuildsExceptionFromBuildCarriesTheFinalStatus() {
         f.runner = FakeProcessRunner.exiting(1);
         assertThatThrownBy(() -> f.builder().build(f.request(Fixture.spec("app").build()).build()))

@@ -67,6 +67,17 @@ class EnvironmentTest {
     }
 
     @Test
+    void anImageMapWithOnlyImageFallsBackToIt() throws Exception {
+        ImageMap base = ImageMap.of("base", "base")
+                .withStatus(new ImageMap.Status("registry:5000/base:tilt-1", null, null, null));
+
+        f.builder().build(f.request(Fixture.spec("app").imageMaps("base").build()).imageMap(base).build());
+
+        assertThat(f.runner.lastRun().environment()).containsEntry("TILT_IMAGE_MAP_0", "base")
+                .containsEntry("TILT_IMAGE_0", "registry:5000/base:tilt-1");
+    }
+
+    @Test
     void laterLayersWinBaseThenStoreThenSpecEnvThenOurs() throws Exception {
         f.store.commandEnvironment(Map.of("DOCKER_HOST", "unix:///store.sock", "STORE_ONLY", "s",
                 "SPEC_OVERRIDES", "store"));

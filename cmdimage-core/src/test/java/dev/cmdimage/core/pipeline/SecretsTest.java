@@ -35,7 +35,7 @@ class SecretsTest {
         Map<String, String> base = new HashMap<>(Fixture.BASE_ENV);
         base.put("GITHUB_TOKEN", BASE_SECRET);
         return f.request(Fixture.spec("app").env(List.of("NPM_TOKEN=" + SPEC_SECRET, "PLAIN_VALUE=visible")).build())
-                .baseEnvironment(base).build();
+                .baseEnvironment(base).cluster(Fixture.cluster("localhost:5000", null, null)).build();
     }
 
     @Test

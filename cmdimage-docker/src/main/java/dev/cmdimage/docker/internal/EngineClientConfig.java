@@ -11,7 +11,11 @@ import java.net.URI;
  * A docker-java client configuration holding only what cmdimage decided: the address, the API version and TLS.
  * Unlike docker-java's default configuration it reads no file and no environment, and carries no credentials
  * (they are passed per push).
+ *
+ * <p>docker-java's {@code DockerClientConfig} still speaks its deprecated {@code core.SSLConfig}; there is no other
+ * way to hand it TLS settings.
  */
+@SuppressWarnings("deprecation")
 public final class EngineClientConfig implements DockerClientConfig {
     private final URI host;
     private final RemoteApiVersion apiVersion;

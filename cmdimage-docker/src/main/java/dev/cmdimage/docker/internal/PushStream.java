@@ -36,7 +36,7 @@ public final class PushStream extends ResultCallback.Adapter<PushResponseItem> {
         }
         if (item.isErrorIndicated()) {
             ResponseItem.ErrorDetail detail = item.getErrorDetail();
-            String msg = detail != null && detail.getMessage() != null ? detail.getMessage() : item.getError();
+            String msg = detail != null && detail.getMessage() != null ? detail.getMessage() : legacyError(item);
             synchronized (errors) {
                 errors.add(msg == null ? "the engine reported an error without a message" : msg.trim());
             }
@@ -60,6 +60,12 @@ public final class PushStream extends ResultCallback.Adapter<PushResponseItem> {
         if (!status.equals(previous)) {
             emit(id == null ? status : id + ": " + status);
         }
+    }
+
+    /** The old {@code error} field, for engines that send no {@code errorDetail}. */
+    @SuppressWarnings("deprecation")
+    private static String legacyError(PushResponseItem item) {
+        return item.getError();
     }
 
     private void emit(String line) {

@@ -9,9 +9,7 @@ import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
+import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 import java.io.IOException;
@@ -26,7 +24,6 @@ import java.util.List;
  */
 public final class Documents {
     private static final ObjectReader JSON;
-    private static final ObjectReader YAML;
 
     static {
         ObjectMapper json = JsonMapper.builder()
@@ -34,17 +31,7 @@ public final class Documents {
                 .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
                 .nodeFactory(JsonValues.nodes())
                 .build();
-        YAMLFactory yamlFactory = YAMLFactory.builder()
-                // "yes", "no", "on", "off" stay strings (YAML 1.2); only true/false are booleans
-                .enable(YAMLParser.Feature.PARSE_BOOLEAN_LIKE_WORDS_AS_STRINGS)
-                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-                .build();
-        ObjectMapper yaml = YAMLMapper.builder(yamlFactory)
-                .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-                .nodeFactory(JsonValues.nodes())
-                .build();
         JSON = json.readerFor(JsonNode.class);
-        YAML = yaml.readerFor(JsonNode.class);
     }
 
     /** What was parsed before a syntax error (if any). */
@@ -92,37 +79,49 @@ public final class Documents {
         boolean json = looksLikeJson(text);
         String body = text.startsWith("\ufeff") ? text.substring(1) : text;
         List<Document> docs = new ArrayList<>();
-        int number = 0;
-        ObjectReader reader = json ? JSON : YAML;
-        try (MappingIterator<JsonNode> it = reader.readValues(body)) {
-            while (it.hasNextValue()) {
-                JsonNode n = it.nextValue();
-                number++;
-                // an empty YAML document (only comments, or "---" twice) reads as null or as an empty string
-                if (n == null || n.isMissingNode()
-                        || (!json && (n.isNull() || (n.isTextual() && n.textValue().isEmpty())))) {
-                    continue;
+        int[] number = {0};
+        try {
+            if (json) {
+                try (MappingIterator<JsonNode> it = JSON.readValues(body)) {
+                    while (it.hasNextValue()) {
+                        JsonNode n = it.nextValue();
+                        number[0]++;
+                        if (n != null && !n.isMissingNode()) {
+                            docs.add(new Document(number[0], n));
+                        }
+                    }
                 }
-                docs.add(new Document(number, n));
+            } else {
+                YamlTrees.readAll(body, JsonValues.nodes(), n -> {
+                    number[0]++;
+                    if (!n.isNull()) { // an empty document (only comments, or "---" twice)
+                        docs.add(new Document(number[0], n));
+                    }
+                });
             }
+        } catch (YamlTrees.YamlError e) {
+            return new Parsed(docs, new SyntaxError(number[0] + 1, e.mark == null ? 0 : e.mark.getLine() + 1,
+                    e.mark == null ? 0 : e.mark.getColumn() + 1, e.getMessage(), "YAML"));
+        } catch (MarkedYAMLException e) {
+            return new Parsed(docs, yamlSyntaxError(e, number[0] + 1));
         } catch (JsonProcessingException e) {
-            return new Parsed(docs, syntaxError(e, number + 1, json));
+            return new Parsed(docs, syntaxError(e, number[0] + 1, json));
         } catch (IOException | RuntimeException e) {
-            return new Parsed(docs, new SyntaxError(number + 1, 0, 0, firstLine(String.valueOf(e.getMessage())),
+            return new Parsed(docs, new SyntaxError(number[0] + 1, 0, 0, firstLine(String.valueOf(e.getMessage())),
                     json ? "JSON" : "YAML"));
         }
         return new Parsed(docs, null);
     }
 
+    private static SyntaxError yamlSyntaxError(MarkedYAMLException m, int document) {
+        String problem = m.getProblem() == null ? String.valueOf(m.getMessage()) : m.getProblem();
+        String context = m.getContext() == null ? "" : " (" + m.getContext() + ")";
+        Mark mark = m.getProblemMark() != null ? m.getProblemMark() : m.getContextMark();
+        return new SyntaxError(document, mark == null ? 0 : mark.getLine() + 1, mark == null ? 0 : mark.getColumn() + 1,
+                clean(problem) + context, "YAML");
+    }
+
     private static SyntaxError syntaxError(JsonProcessingException e, int document, boolean json) {
-        for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
-            if (t instanceof MarkedYAMLException m && m.getProblemMark() != null) {
-                String problem = m.getProblem() == null ? "" : m.getProblem();
-                String context = m.getContext() == null ? "" : " (" + m.getContext() + ")";
-                return new SyntaxError(document, m.getProblemMark().getLine() + 1,
-                        m.getProblemMark().getColumn() + 1, clean(problem) + context, "YAML");
-            }
-        }
         JsonLocation loc = e.getLocation();
         int line = loc == null ? 0 : Math.max(0, loc.getLineNr());
         int column = loc == null ? 0 : Math.max(0, loc.getColumnNr());
@@ -148,7 +147,7 @@ public final class Documents {
         if (z > 0) {
             m = m.substring(0, z);
         }
-        m = firstLine(m).trim();
+        m = firstLine(m).trim().replaceAll(", from `[^`]*`", "");
         if (m.endsWith(":") || m.endsWith(",")) {
             m = m.substring(0, m.length() - 1);
         }

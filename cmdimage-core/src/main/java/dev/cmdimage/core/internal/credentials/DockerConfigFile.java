@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -66,8 +65,7 @@ public record DockerConfigFile(
         Map<String, JsonNode> auths = new LinkedHashMap<>();
         JsonNode authsNode = root.get("auths");
         if (authsNode != null && authsNode.isObject()) {
-            for (Iterator<Map.Entry<String, JsonNode>> it = authsNode.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
+            for (Map.Entry<String, JsonNode> e : authsNode.properties()) {
                 if (e.getValue().isObject()) {
                     auths.put(e.getKey(), e.getValue());
                 }
@@ -76,8 +74,7 @@ public record DockerConfigFile(
         Map<String, String> helpers = new LinkedHashMap<>();
         JsonNode helpersNode = root.get("credHelpers");
         if (helpersNode != null && helpersNode.isObject()) {
-            for (Iterator<Map.Entry<String, JsonNode>> it = helpersNode.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
+            for (Map.Entry<String, JsonNode> e : helpersNode.properties()) {
                 if (e.getValue().isTextual() && !e.getValue().asText().isBlank()) {
                     helpers.put(e.getKey(), e.getValue().asText().trim());
                 }

@@ -12,16 +12,17 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 
 /**
  * The state of one build as its caller sees it: the handle, the futures and the end of the build. The build ends
  * exactly once, with the first of: the pipeline's result, its failure, or (after {@link #cancel()}) a forced
- * {@code build cancelled} when the pipeline has not stopped within {@link #forceAfter} (a plug-in that ignores
- * cancellation cannot keep a build {@code building} forever). Whatever ends it, the listener hears the final
+ * {@code build cancelled} when the pipeline has not stopped within {@link #forceAfter}, or a {@link #watchdog}
+ * that fired (a plug-in that ignores cancellation or its timeout cannot keep a build {@code building} forever). Whatever ends it, the listener hears the final
  * status, {@link #finalStatus()} completes normally and {@link #result()} completes with the result or the
  * {@link CmdImageException} (which carries the final status).
  */
-final class BuildExecution implements BuildHandle {
+final class BuildExecution implements BuildHandle, BuildControl {
     private final String name;
     private final String reason;
     private final MicroTime startedAt;
@@ -53,13 +54,25 @@ final class BuildExecution implements BuildHandle {
         return startedAt;
     }
 
-    /** Step 2: the status becomes {@code building}. */
-    void markBuilding() {
+    @Override
+    public void markBuilding() {
         CmdImageStatus building = CmdImageStatus.building(reason, startedAt);
         if (!ended.get()) {
             current = building;
             events.statusChanged(building);
         }
+    }
+
+    @Override
+    public Watchdog watchdog(Duration after, Supplier<CmdImageException> failure) {
+        AtomicBoolean disarmed = new AtomicBoolean();
+        CompletableFuture.delayedExecutor(after.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
+            if (!disarmed.get() && !ended.get()) {
+                cancellation.cancel();
+                fail(failure.get());
+            }
+        });
+        return () -> disarmed.set(true);
     }
 
     void succeed(BuildResult r) {

@@ -29,18 +29,18 @@ final class BuildRun {
     private final BuildEvents events;
     private final Cancellation cancellation;
     private final MicroTime startedAt;
-    private final Runnable onBuilding;
+    private final BuildControl control;
     private SecretMasker masker = SecretMasker.NONE;
 
     BuildRun(PipelineSettings settings, BuildTags buildTags, BuildRequest request, BuildEvents events,
-            Cancellation cancellation, MicroTime startedAt, Runnable onBuilding) {
+            Cancellation cancellation, MicroTime startedAt, BuildControl control) {
         this.settings = settings;
         this.buildTags = buildTags;
         this.request = request;
         this.events = events;
         this.cancellation = cancellation;
         this.startedAt = startedAt;
-        this.onBuilding = onBuilding;
+        this.control = control;
     }
 
     /** The masker for this build's secret environment values (known once the environment is). */
@@ -61,7 +61,7 @@ final class BuildRun {
                 () -> new ResolveStep().resolve(request), BuildRun::describe);
 
         // 2. building
-        onBuilding.run();
+        control.markBuilding();
 
         // 3. and 4. expected output, working directory, environment
         Prepared prepared = step(BuildStep.PREPARE, "deciding the expected image and the environment",
@@ -75,7 +75,7 @@ final class BuildRun {
         step(BuildStep.RUN, "running " + spec.args() + " in " + prepared.directory(),
                 () -> new RunStep(settings.processRunner(), settings.killGrace(), settings.outputTailLines())
                         .run(spec.args(), prepared.directory(), prepared.environment(), request.timeout(), events,
-                                masker, cancellation),
+                                masker, cancellation, control),
                 took -> "exit status 0 after " + Messages.format(took == null ? Duration.ZERO : took));
 
         // 7. the ref file

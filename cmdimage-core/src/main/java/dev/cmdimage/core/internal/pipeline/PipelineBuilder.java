@@ -23,8 +23,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class PipelineBuilder implements CmdImageBuilder {
     private static final Logger LOG = LoggerFactory.getLogger(PipelineBuilder.class);
-    /** How long past the kill grace a cancelled build may take before it is ended regardless. */
+    /** How long past twice the kill grace a cancelled build may take before it is ended regardless. */
     static final Duration CANCEL_MARGIN = Duration.ofSeconds(5);
+
+    /** How long a cancelled build, or a command past its timeout, may take to stop before it is ended regardless. */
+    static Duration stopGrace(Duration killGrace) {
+        return killGrace.multipliedBy(2).plus(CANCEL_MARGIN);
+    }
 
     private final PipelineSettings settings;
     private final BuildTags buildTags;
@@ -59,9 +64,9 @@ public final class PipelineBuilder implements CmdImageBuilder {
         BuildEvents events = new BuildEvents(name, request.listener());
         MicroTime startedAt = MicroTime.of(settings.clock().instant());
         BuildExecution execution = new BuildExecution(name, request.reason(), startedAt, settings.clock(), events,
-                settings.killGrace().multipliedBy(2).plus(CANCEL_MARGIN));
+                stopGrace(settings.killGrace()));
         BuildRun run = new BuildRun(settings, buildTags, request, events, execution.cancellation(), startedAt,
-                execution::markBuilding);
+                execution);
         try {
             settings.executor().execute(() -> runToEnd(run, execution));
         } catch (RejectedExecutionException e) {

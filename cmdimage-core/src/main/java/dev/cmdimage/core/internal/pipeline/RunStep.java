@@ -18,7 +18,8 @@ import java.util.Map;
  * Step 5 and 6: runs {@code args} as an argv through the {@link ProcessRunner}, streams each output line to the
  * listener (secrets masked) and into a bounded tail, and turns how it ended into an outcome: exit 0 is success,
  * a non-zero exit {@link CommandFailedException}, a timeout {@link BuildTimeoutException}, a cancellation
- * {@link BuildCancelledException}.
+ * {@link BuildCancelledException}. Should a runner outlive its timeout by more than the stop grace, a watchdog ends
+ * the build as timed out anyway.
  */
 final class RunStep {
     private final ProcessRunner runner;
@@ -33,12 +34,17 @@ final class RunStep {
 
     /** @return how long the command ran */
     Duration run(List<String> args, Path directory, Map<String, String> environment, Duration timeout,
-            BuildEvents events, SecretMasker masker, Cancellation cancellation) throws CmdImageException {
+            BuildEvents events, SecretMasker masker, Cancellation cancellation, BuildControl control)
+            throws CmdImageException {
         String command = Messages.commandDisplay(args);
         OutputTail tail = new OutputTail(tailLines);
         ProcessSpec spec = new ProcessSpec(args, directory, environment, timeout, killGrace);
         ProcessResult result;
-        try {
+        // the runner enforces the timeout; this only ends the build should a runner fail to
+        try (BuildControl.Watchdog ignored = timeout == null ? () -> { }
+                : control.watchdog(timeout.plus(PipelineBuilder.stopGrace(killGrace)),
+                        () -> new BuildTimeoutException(Messages.commandTimedOut(command, timeout, tail.lines()),
+                                timeout))) {
             result = runner.run(spec, (stream, line) -> {
                 String shown = masker.mask(line);
                 tail.add(shown);
