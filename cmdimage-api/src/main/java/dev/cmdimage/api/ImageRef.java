@@ -31,7 +31,10 @@ public record ImageRef(String domain, String path, String tag, String digest) {
     private static final Pattern TAG = Pattern.compile("[\\w][\\w.-]{0,127}");
     private static final Pattern DIGEST =
             Pattern.compile("[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}");
-    private static final Pattern SHA256_DIGEST = Pattern.compile("sha256:[0-9a-f]{64}");
+    /** The digest algorithms distribution (go-digest) accepts, with their hex lengths. */
+    private static final java.util.Map<String, Integer> DIGEST_HEX_LENGTHS =
+            java.util.Map.of("sha256", 64, "sha384", 96, "sha512", 128);
+    private static final Pattern LOWER_HEX = Pattern.compile("[0-9a-f]+");
     private static final Pattern ANCHORED_ID = Pattern.compile("[a-f0-9]{64}");
 
     public ImageRef {
@@ -63,8 +66,16 @@ public record ImageRef(String domain, String path, String tag, String digest) {
             if (!DIGEST.matcher(digest).matches()) {
                 throw new IllegalArgumentException("invalid digest format \"" + digest + "\"");
             }
-            if (digest.startsWith("sha256:") && !SHA256_DIGEST.matcher(digest).matches()) {
-                throw new IllegalArgumentException("invalid sha256 digest \"" + digest + "\": want 64 lowercase hex");
+            String algorithm = digest.substring(0, digest.indexOf(':'));
+            String hex = digest.substring(digest.indexOf(':') + 1);
+            Integer length = DIGEST_HEX_LENGTHS.get(algorithm);
+            if (length == null) {
+                throw new IllegalArgumentException("unsupported digest algorithm \"" + algorithm
+                        + "\" (supported: sha256, sha384, sha512)");
+            }
+            if (hex.length() != length || !LOWER_HEX.matcher(hex).matches()) {
+                throw new IllegalArgumentException("invalid " + algorithm + " digest \"" + digest + "\": want "
+                        + length + " lowercase hex characters");
             }
         }
         String tag = null;

@@ -1,0 +1,34 @@
+package dev.cmdimage.api;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ProblemTest {
+
+    @Test
+    void printsLikeKubernetes() {
+        assertThat(Problem.required("spec.args")).hasToString("spec.args: Required value");
+        assertThat(Problem.invalid("spec.ref", "Foo Bar", "repository name must be lowercase"))
+                .hasToString("spec.ref: Invalid value: \"Foo Bar\": repository name must be lowercase");
+        assertThat(Problem.unsupported("spec.outputMode", "x", CmdImageSpec.OUTPUT_MODES)).hasToString(
+                "spec.outputMode: Unsupported value: \"x\": supported values: \"local-docker\","
+                        + " \"local-docker-and-remote\", \"remote\"");
+        assertThat(Problem.forbidden("spec.outputsImageRefTo", "may not be set together with spec.outputTag"))
+                .hasToString("spec.outputsImageRefTo: Forbidden: may not be set together with spec.outputTag");
+        assertThat(new Problem("spec.imageMaps[1]", Problem.Type.DUPLICATE, "base", null))
+                .hasToString("spec.imageMaps[1]: Duplicate value: \"base\"");
+    }
+
+    @Test
+    void validationExceptionListsEveryProblem() {
+        ValidationException e = new ValidationException("CmdImage \"app\"",
+                List.of(Problem.required("spec.ref"), Problem.required("spec.args")));
+        assertThat(e).hasMessage("CmdImage \"app\" is invalid: spec.ref: Required value; spec.args: Required value");
+        assertThat(e.problems()).hasSize(2);
+        assertThat(new ValidationException(null, List.of(Problem.required("kind"))))
+                .hasMessage("kind: Required value");
+    }
+}

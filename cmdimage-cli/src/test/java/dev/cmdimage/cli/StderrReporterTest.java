@@ -1,0 +1,82 @@
+package dev.cmdimage.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cmdimage.api.BuildStep;
+import dev.cmdimage.api.CmdImage;
+import dev.cmdimage.api.CmdImageSpec;
+import dev.cmdimage.api.CmdImageStatus;
+import dev.cmdimage.api.MicroTime;
+import dev.cmdimage.api.StdStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class StderrReporterTest {
+    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    private final StderrReporter reporter = new StderrReporter(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+
+    private String text() {
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void prefixesEveryLineWithTheNameOfItsCmdImage() {
+        reporter.outputLine("app", StdStream.STDOUT, "Step 1/2");
+        reporter.outputLine("base", StdStream.STDERR, "warning");
+        reporter.stepStarted("app", BuildStep.RUN, "running [sh, -c, ./build.sh]");
+        reporter.stepFinished("app", BuildStep.VERIFY, "image sha256:ab12", Duration.ofMillis(1500));
+        reporter.stepFailed("app", BuildStep.PUSH, "docker push: denied", Duration.ofMillis(100));
+        reporter.log("app", "push skipped: base image does not need deploy");
+
+        assertThat(text().lines()).containsExactly(
+                "[app] Step 1/2",
+                "[base] warning",
+                "[app] run: running [sh, -c, ./build.sh]",
+                "[app] verify done in 1.5s: image sha256:ab12",
+                "[app] push failed after 0.1s: docker push: denied",
+                "[app] push skipped: base image does not need deploy");
+    }
+
+    @Test
+    void prefixesEachLineOfAMultiLineMessage() {
+        MicroTime t = MicroTime.of(Instant.parse("2026-11-26T18:57:50Z"));
+        reporter.statusChanged("app", CmdImageStatus.failed(
+                "Custom build \"./build.sh\" failed: exit status 3\nlast lines:\nno space left", "build requested", t, t));
+
+        assertThat(text().lines()).containsExactly(
+                "[app] completed with error: Custom build \"./build.sh\" failed: exit status 3",
+                "[app] last lines:",
+                "[app] no space left");
+    }
+
+    @Test
+    void printsEachStatusOnceWhetherTheBuilderOrTheControllerReportsIt() {
+        MicroTime t = MicroTime.of(Instant.parse("2026-11-26T18:57:50Z"));
+        CmdImageStatus building = CmdImageStatus.building("build requested", t);
+        CmdImageStatus done = CmdImageStatus.succeeded("app:tilt-0123456789abcdef", "build requested", t, t);
+        CmdImage app = CmdImage.of("app", CmdImageSpec.builder().ref("app").args("true").build());
+
+        reporter.changed(app.withStatus(CmdImageStatus.waiting("waiting for image map base")), false);
+        reporter.statusChanged("app", building);
+        reporter.changed(app.withStatus(building), false);
+        reporter.statusChanged("app", done);
+        reporter.changed(app.withStatus(done), false);
+        reporter.changed(app, true);
+
+        assertThat(text().lines()).containsExactly(
+                "[app] waiting: waiting for image map base",
+                "[app] building (build requested)",
+                "[app] completed: app:tilt-0123456789abcdef",
+                "[app] CmdImage deleted");
+    }
+
+    @Test
+    void saysThingsAboutTheWholeRunWithTheToolsName() {
+        reporter.info("image store: OCI layout at /w/.cmdimage/oci");
+        assertThat(text()).isEqualTo("cmdimage: image store: OCI layout at /w/.cmdimage/oci" + System.lineSeparator());
+    }
+}

@@ -1,0 +1,396 @@
+package dev.cmdimage.core;
+
+import dev.cmdimage.api.StdStream;
+import dev.cmdimage.core.internal.process.Executables;
+import dev.cmdimage.core.internal.process.LineReader;
+import dev.cmdimage.core.internal.process.LiveProcesses;
+import dev.cmdimage.core.internal.process.OutputTail;
+import dev.cmdimage.core.internal.process.ProcessTree;
+import dev.cmdimage.spi.Cancellation;
+import dev.cmdimage.spi.ProcessResult;
+import dev.cmdimage.spi.ProcessResult.Termination;
+import dev.cmdimage.spi.ProcessRunner;
+import dev.cmdimage.spi.ProcessSpec;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The default {@link ProcessRunner}: runs the command as a child of this JVM.
+ *
+ * <ul>
+ *   <li>The argv is run as given (through a shell only when the argv names one), in {@link ProcessSpec#directory()},
+ *       with exactly {@link ProcessSpec#environment()}; nothing of this JVM's environment is inherited. Its stdin is
+ *       empty ({@code /dev/null}).</li>
+ *   <li>The child runs in a session and process group of its own, started through {@code setsid} (util-linux on
+ *       Debian, where it is an essential package; busybox elsewhere). Where no {@code setsid} is found (macOS) the
+ *       child shares this JVM's group and its tree is found through {@link ProcessHandle#descendants()} only;
+ *       {@link #newSession()} tells which.</li>
+ *   <li>stdout and stderr are read by two daemon threads and handed over line by line as they come. Memory is
+ *       bounded whatever the command prints: a line longer than {@link Builder#maxLineLength(int)} bytes is cut
+ *       and ends with {@value LineReader#CUT_MARK}; the result keeps the last {@link Builder#outputTailLines(int)}
+ *       lines.</li>
+ *   <li>On timeout, cancellation or an interrupt of the calling thread, the whole tree gets SIGTERM, then SIGKILL
+ *       after {@link ProcessSpec#killGrace()}. When the main process exits by itself, the processes it left
+ *       behind in its session are ended the same way. {@code run} returns once every process of the tree is gone
+ *       and both readers have finished (waiting a bounded time for either).</li>
+ *   <li>A JVM shutdown hook ends the trees of commands still running when the JVM exits (e.g. on Ctrl-C).</li>
+ *   <li>A command whose cancellation is signalled before it starts is not started: the result is
+ *       {@link Termination#CANCELLED} with exit code -1.</li>
+ * </ul>
+ *
+ * <p>How the tree is found (Linux): every process in the command's session or process group, read from
+ * {@code /proc} (this includes processes re-parented to init after their parent exited), every descendant of the
+ * main process while it lives ({@link ProcessHandle#descendants()}, which includes children that started sessions
+ * of their own), and, when the output stays open after all those are gone, the processes holding the command's
+ * output pipes. Out of reach: a classic double-fork daemon (it leaves the session, closes its output, and its
+ * parent exits before the runner looks); and without {@code setsid} or {@code /proc} (macOS, Windows), any process
+ * re-parented after its parent exited.
+ *
+ * <p>Cost: about 5 ms per command on top of {@link ProcessBuilder} (the {@code setsid} exec and one scan of
+ * {@code /proc} after the exit); output is read at about the speed of {@link java.io.BufferedReader#readLine()}.
+ *
+ * <p>Instances are immutable and thread-safe; one instance can run many commands at once.
+ */
+public final class JdkProcessRunner implements ProcessRunner {
+    private static final Logger LOG = LoggerFactory.getLogger(JdkProcessRunner.class);
+    private static final File DEV_NULL = new File("/dev/null");
+    private static final Duration FIRST_DRAIN = Duration.ofMillis(200);
+
+    private final int outputTailLines;
+    private final int maxLineLength;
+    private final Charset charset;
+    private final String setsid;
+    private final Duration drainTimeout;
+    private final boolean shutdownHook;
+
+    /** A runner with the defaults: a 20-line tail, lines cut at 64 KiB, UTF-8, a session of its own. */
+    public JdkProcessRunner() {
+        this(builder());
+    }
+
+    private JdkProcessRunner(Builder b) {
+        this.outputTailLines = b.outputTailLines;
+        this.maxLineLength = b.maxLineLength;
+        this.charset = b.charset;
+        this.setsid = b.newSession ? findSetsid() : null;
+        this.drainTimeout = b.drainTimeout;
+        this.shutdownHook = b.shutdownHook;
+    }
+
+    /** A builder starting from the defaults. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Whether commands run in a session of their own (a {@code setsid} program was found and is used). */
+    public boolean newSession() {
+        return setsid != null;
+    }
+
+    @Override
+    public ProcessResult run(ProcessSpec spec, LineConsumer output, Cancellation cancellation) throws IOException {
+        Objects.requireNonNull(spec, "spec");
+        Objects.requireNonNull(output, "output");
+        Objects.requireNonNull(cancellation, "cancellation");
+        String program = spec.command().get(0);
+        Path directory = Executables.directory(program, spec.directory());
+        String executable = Executables.resolve(program, directory, spec.environment());
+
+        OutputTail tail = new OutputTail(outputTailLines);
+        long started = System.nanoTime();
+        if (cancellation.isCancelled() || Thread.currentThread().isInterrupted()) {
+            return new ProcessResult(-1, Termination.CANCELLED, tail.snapshot(), Duration.ZERO);
+        }
+
+        List<String> argv = new ArrayList<>(spec.command().size() + 1);
+        if (setsid != null) {
+            argv.add(setsid);
+        }
+        argv.add(executable);
+        argv.addAll(spec.command().subList(1, spec.command().size()));
+        ProcessBuilder builder = new ProcessBuilder(argv).directory(directory.toFile());
+        builder.environment().clear();
+        builder.environment().putAll(spec.environment());
+        if (DEV_NULL.exists()) {
+            builder.redirectInput(ProcessBuilder.Redirect.from(DEV_NULL));
+        }
+
+        Process process;
+        try {
+            process = builder.start();
+        } catch (IOException e) {
+            throw new IOException(Executables.cannotRun(program) + e.getMessage(), e);
+        }
+        if (!DEV_NULL.exists()) {
+            process.getOutputStream().close();
+        }
+        ProcessTree tree = new ProcessTree(process, setsid != null, spec.killGrace());
+        LOG.debug("started {} as pid {} in {}", spec.command(), process.pid(), directory);
+
+        Sink sink = new Sink(output, tail);
+        Thread stdout = reader(process, StdStream.STDOUT, sink);
+        Thread stderr = reader(process, StdStream.STDERR, sink);
+
+        boolean interrupted = false;
+        Termination termination = Termination.EXITED;
+        boolean registered = false;
+        CompletableFuture<Void> cancelled = new CompletableFuture<>();
+        AutoCloseable cancelRegistration = () -> {};
+        if (shutdownHook) {
+            try {
+                LiveProcesses.register(tree);
+                registered = true;
+            } catch (IllegalStateException e) {
+                // the JVM is shutting down: the command must not outlive it
+                LOG.debug("the JVM is shutting down; ending pid {} at once", process.pid());
+                cancelled.complete(null);
+            }
+        }
+        try {
+            cancelRegistration = cancellation.onCancel(() -> cancelled.complete(null));
+            CompletableFuture<Process> exit = process.onExit();
+            CompletableFuture<Object> exitOrCancel = CompletableFuture.anyOf(exit, cancelled);
+            try {
+                if (spec.timeout() == null) {
+                    exitOrCancel.get();
+                } else {
+                    long left = spec.timeout().toNanos() - (System.nanoTime() - started);
+                    exitOrCancel.get(Math.max(0, left), TimeUnit.NANOSECONDS);
+                }
+                if (!exit.isDone()) {
+                    termination = Termination.CANCELLED;
+                }
+            } catch (TimeoutException e) {
+                termination = Termination.TIMED_OUT;
+            } catch (InterruptedException e) {
+                interrupted = true;
+                termination = Termination.CANCELLED;
+            } catch (ExecutionException e) {
+                // neither future completes exceptionally; should one ever do so, end the tree all the same
+                LOG.debug("waiting for pid {} failed", process.pid(), e.getCause());
+                termination = Termination.CANCELLED;
+            }
+            if (termination != Termination.EXITED) {
+                LOG.debug("pid {} {}: ending its process tree", process.pid(),
+                        termination == Termination.TIMED_OUT ? "timed out after " + spec.timeout() : "cancelled");
+            }
+            // after a normal exit this ends the leftovers (e.g. "sleep 1000 &") in the command's session
+            tree.terminate();
+        } finally {
+            if (registered) {
+                LiveProcesses.deregister(tree);
+            }
+            try {
+                cancelRegistration.close();
+            } catch (Exception e) {
+                LOG.debug("could not deregister the cancel callback", e);
+            }
+        }
+
+        awaitReaders(tree, stdout, stderr, sink);
+        int exitCode = exitCode(process);
+        if (interrupted || tree.interrupted() || sink.interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
+        LOG.debug("pid {} ended: {} exit {} after {}", process.pid(), termination, exitCode, elapsed);
+        return new ProcessResult(exitCode, termination, tail.snapshot(), elapsed);
+    }
+
+    private Thread reader(Process process, StdStream stream, Sink sink) {
+        LineReader reader = new LineReader(
+                stream == StdStream.STDOUT ? process.getInputStream() : process.getErrorStream(),
+                stream, sink::line, maxLineLength, charset);
+        Thread thread = new Thread(reader, "cmdimage-process-" + process.pid() + "-" + stream.name().toLowerCase());
+        thread.setDaemon(true);
+        thread.start();
+        return thread;
+    }
+
+    /**
+     * Waits for both readers to reach the end of their stream. The tree is gone by now, so only a process that left
+     * it (a daemon that called setsid and was re-parented) can still hold the pipes open: such processes are ended
+     * too. Past the drain timeout the readers are abandoned and whatever they read later is dropped.
+     */
+    private void awaitReaders(ProcessTree tree, Thread stdout, Thread stderr, Sink sink) {
+        if (!join(sink, FIRST_DRAIN, stdout, stderr)) {
+            tree.terminatePipeHolders();
+            if (!join(sink, drainTimeout, stdout, stderr)) {
+                LOG.debug("the output of pid {} is still open after {}; no longer reading it", tree.pid(),
+                        drainTimeout);
+            }
+        }
+        sink.close();
+    }
+
+    private static boolean join(Sink sink, Duration timeout, Thread... threads) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (Thread thread : threads) {
+            while (thread.isAlive()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                try {
+                    thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+                } catch (InterruptedException e) {
+                    sink.interrupted = true;
+                }
+            }
+        }
+        return true;
+    }
+
+    private static int exitCode(Process process) {
+        try {
+            if (process.waitFor(1, TimeUnit.SECONDS)) {
+                return process.exitValue();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return -1;
+    }
+
+    private static String findSetsid() {
+        List<Path> candidates = new ArrayList<>(List.of(Paths.get("/usr/bin/setsid"), Paths.get("/bin/setsid")));
+        String path = System.getenv("PATH");
+        if (path != null) {
+            for (String entry : path.split(File.pathSeparator)) {
+                if (!entry.isEmpty()) {
+                    candidates.add(Paths.get(entry, "setsid"));
+                }
+            }
+        }
+        for (Path candidate : candidates) {
+            if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+                return candidate.toString();
+            }
+        }
+        LOG.debug("no setsid program found: commands share this JVM's process group; their trees are found "
+                + "through ProcessHandle.descendants() only");
+        return null;
+    }
+
+    @Override
+    public String toString() {
+        return "JdkProcessRunner[tail=" + outputTailLines + " lines, maxLineLength=" + maxLineLength + ", charset="
+                + charset + ", setsid=" + setsid + "]";
+    }
+
+    /** Hands lines to the caller's consumer and the tail until closed; a throwing consumer does not stop reading. */
+    private static final class Sink {
+        private final LineConsumer consumer;
+        private final OutputTail tail;
+        private volatile boolean closed;
+        volatile boolean interrupted;
+
+        Sink(LineConsumer consumer, OutputTail tail) {
+            this.consumer = consumer;
+            this.tail = tail;
+        }
+
+        void line(StdStream stream, String line) {
+            if (closed) {
+                return;
+            }
+            tail.add(line);
+            try {
+                consumer.line(stream, line);
+            } catch (RuntimeException | LinkageError | AssertionError e) {
+                // the reader must keep draining the pipe, or the command would block on a full pipe
+                LOG.debug("the output consumer failed on a line; reading goes on", e);
+            }
+        }
+
+        void close() {
+            closed = true;
+        }
+    }
+
+    /** Options of a {@link JdkProcessRunner}. */
+    public static final class Builder {
+        private int outputTailLines = 20;
+        private int maxLineLength = 64 * 1024;
+        private Charset charset = StandardCharsets.UTF_8;
+        private boolean newSession = true;
+        private Duration drainTimeout = Duration.ofSeconds(2);
+        private boolean shutdownHook = true;
+
+        private Builder() {}
+
+        /** How many of the last output lines the result keeps (default 20). */
+        public Builder outputTailLines(int lines) {
+            if (lines < 0) {
+                throw new IllegalArgumentException("outputTailLines must not be negative: " + lines);
+            }
+            this.outputTailLines = lines;
+            return this;
+        }
+
+        /** The longest line handed over, in bytes; longer lines are cut and end with "…" (default 64 KiB). */
+        public Builder maxLineLength(int bytes) {
+            if (bytes < 1) {
+                throw new IllegalArgumentException("maxLineLength must be at least 1: " + bytes);
+            }
+            this.maxLineLength = bytes;
+            return this;
+        }
+
+        /** The encoding of the command's output (default UTF-8; malformed bytes become U+FFFD). */
+        public Builder charset(Charset charset) {
+            this.charset = Objects.requireNonNull(charset, "charset");
+            return this;
+        }
+
+        /**
+         * Whether to start commands in a session of their own through {@code setsid} when one is installed
+         * (default true). Without it, a process the command leaves behind after it exits cannot be found.
+         */
+        public Builder newSession(boolean newSession) {
+            this.newSession = newSession;
+            return this;
+        }
+
+        /**
+         * How long {@code run} waits for the output to end once every process of the tree is gone (default 2 s);
+         * only a process outside the tree that holds the output open can make it wait that long.
+         */
+        public Builder drainTimeout(Duration timeout) {
+            if (timeout.isNegative()) {
+                throw new IllegalArgumentException("drainTimeout must not be negative: " + timeout);
+            }
+            this.drainTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * Whether a JVM shutdown hook ends the commands still running when the JVM exits (default true). Turn it
+         * off only when the embedding application ends them itself.
+         */
+        public Builder shutdownHook(boolean enabled) {
+            this.shutdownHook = enabled;
+            return this;
+        }
+
+        /** The runner. */
+        public JdkProcessRunner build() {
+            return new JdkProcessRunner(this);
+        }
+    }
+}

@@ -1,0 +1,230 @@
+package dev.cmdimage.core;
+
+import dev.cmdimage.api.CredentialsException;
+import dev.cmdimage.api.ImageRef;
+import dev.cmdimage.api.ImageStoreException;
+import dev.cmdimage.api.PushException;
+import dev.cmdimage.core.internal.oci.Descriptor;
+import dev.cmdimage.core.internal.oci.OciImages;
+import dev.cmdimage.core.internal.registryhttp.PushSettings;
+import dev.cmdimage.core.internal.registryhttp.RegistrySession;
+import dev.cmdimage.core.internal.registryhttp.TokenCache;
+import dev.cmdimage.spi.Cancellation;
+import dev.cmdimage.spi.CredentialsProvider;
+import dev.cmdimage.spi.RegistryCredentials;
+import dev.cmdimage.spi.RegistryPusher;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+/**
+ * A {@link RegistryPusher} for images in an {@link OciLayoutStore}, speaking the Registry HTTP API v2 (Docker
+ * Registry / OCI distribution spec) with the JDK's HTTP client: no Docker engine needed.
+ *
+ * <p>A push checks each blob with {@code HEAD} and skips the ones the registry has; uploads the others streaming
+ * from the layout (one {@code POST}, one {@code PUT} with the digest; constant memory; the bytes are hashed while
+ * read and a blob that does not match its digest fails the push); uploads child manifests of an image index by
+ * digest, then the image's manifest or index under the ref's tag with its media type; and returns the manifest
+ * digest, checked against the registry's {@code Docker-Content-Digest}.
+ *
+ * <p>Authentication: anonymous, Basic, or the Bearer token challenge ({@code WWW-Authenticate: Bearer
+ * realm=...,service=...,scope=...}; tokens fetched with the Basic credentials, with an identity token, or
+ * anonymously, and cached per scope), with credentials from a {@link CredentialsProvider}. HTTPS with the JVM's
+ * certificate verification is the rule; plain HTTP only for loopback registries ({@code localhost},
+ * {@code 127.0.0.0/8}, {@code [::1]}) and the hosts listed with {@link Builder#plainHttpHosts}. Requests answered
+ * with 5xx, 408 or 429, and broken connections, are tried again with exponential backoff, a bounded number of
+ * times. Every failure is a {@link PushException} naming the ref, the registry and the registry's own
+ * {@code errors[].message}; credentials and tokens appear nowhere. Cancellation aborts the request in flight.
+ *
+ * <pre>{@code
+ * RegistryPusher pusher = RegistryHttpPusher.builder(store)
+ *         .credentials(credentialsProvider)
+ *         .build();
+ * String digest = pusher.push(ImageRef.parse("registry.example.com/app:tilt-0123456789abcdef"),
+ *         line -> {}, Cancellation.never());
+ * }</pre>
+ *
+ * Thread-safe; one instance can serve many pushes at once.
+ */
+public final class RegistryHttpPusher implements RegistryPusher {
+    private final OciLayoutStore store;
+    private final CredentialsProvider credentials;
+    private final PushSettings settings;
+    private final HttpClient http;
+    private final TokenCache tokens;
+    private final Map<String, String> schemes = new ConcurrentHashMap<>();
+
+    private RegistryHttpPusher(Builder b) {
+        this.store = b.store;
+        this.credentials = b.credentials;
+        this.settings = new PushSettings(b.plainHttpHosts, b.requestTimeout, b.minimumUploadRate, b.maxAttempts,
+                b.initialBackoff);
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(b.connectTimeout)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
+        this.tokens = new TokenCache(Clock.systemUTC());
+    }
+
+    /** A builder pushing images from {@code store}. */
+    public static Builder builder(OciLayoutStore store) {
+        return new Builder(store);
+    }
+
+    @Override
+    public String push(ImageRef ref, Consumer<String> progress, Cancellation cancellation) throws PushException {
+        Objects.requireNonNull(ref, "ref");
+        Consumer<String> out = progress == null ? line -> {} : progress;
+        Cancellation cancel = cancellation == null ? Cancellation.never() : cancellation;
+        String refText = ref.familiarString();
+        if (ref.tag() == null && ref.digest() == null) {
+            throw new PushException("cannot push " + refText + ": the ref has neither a tag nor a digest", refText);
+        }
+        OciImages.PushPlan plan;
+        try {
+            plan = store.planPush(ref);
+        } catch (ImageStoreException e) {
+            throw new PushException("cannot push " + refText + " to " + ref.domain() + ": " + e.getMessage(), refText,
+                    e);
+        }
+        RegistryCredentials creds;
+        try {
+            creds = credentials.find(ref.domain()).orElse(null);
+        } catch (CredentialsException e) {
+            throw new PushException("cannot push " + refText + " to " + ref.domain() + ": " + e.getMessage(), refText,
+                    e);
+        }
+        RegistrySession session = new RegistrySession(http, settings, tokens, schemes, ref.domain(), ref.path(),
+                creds, cancel, refText);
+        session.start();
+        long total = plan.blobs().stream().mapToLong(Descriptor::size).sum();
+        out.accept("pushing " + refText + " to " + session.base() + " (" + plan.blobs().size() + " blobs, "
+                + human(total) + ")");
+        for (Descriptor blob : plan.blobs()) {
+            if (session.hasBlob(blob)) {
+                out.accept("blob " + shortDigest(blob.digest()) + " already exists");
+            } else {
+                session.uploadBlob(blob, store.layout());
+                out.accept("blob " + shortDigest(blob.digest()) + " pushed (" + human(blob.size()) + ")");
+            }
+        }
+        String digest = null;
+        for (int i = 0; i < plan.manifests().size(); i++) {
+            OciImages.Content m = plan.manifests().get(i);
+            boolean top = i == plan.manifests().size() - 1;
+            String reference = top && ref.tag() != null ? ref.tag() : m.descriptor().digest();
+            digest = session.putManifest(m.descriptor(), m.bytes(), reference);
+            if (top) {
+                out.accept("manifest " + shortDigest(digest) + " pushed as " + refText);
+            }
+        }
+        return digest;
+    }
+
+    private static String shortDigest(String digest) {
+        return digest.length() > 19 ? digest.substring(0, 19) : digest;
+    }
+
+    private static String human(long bytes) {
+        if (bytes < 1024) {
+            return bytes + " B";
+        }
+        if (bytes < 1024 * 1024) {
+            return String.format(java.util.Locale.ROOT, "%.1f KiB", bytes / 1024.0);
+        }
+        return String.format(java.util.Locale.ROOT, "%.1f MiB", bytes / (1024.0 * 1024));
+    }
+
+    @Override
+    public String toString() {
+        return "RegistryHttpPusher[store=" + store.directory() + ", plainHttpHosts=" + settings.plainHttpHosts() + "]";
+    }
+
+    /** Configures a {@link RegistryHttpPusher}. */
+    public static final class Builder {
+        private final OciLayoutStore store;
+        private CredentialsProvider credentials = CredentialsProvider.ANONYMOUS;
+        private final Set<String> plainHttpHosts = new LinkedHashSet<>();
+        private Duration connectTimeout = Duration.ofSeconds(10);
+        private Duration requestTimeout = Duration.ofSeconds(60);
+        private long minimumUploadRate = 256 * 1024;
+        private int maxAttempts = 3;
+        private Duration initialBackoff = Duration.ofMillis(500);
+
+        private Builder(OciLayoutStore store) {
+            this.store = Objects.requireNonNull(store, "store");
+        }
+
+        /** Where credentials come from (default: none, anonymous). */
+        public Builder credentials(CredentialsProvider provider) {
+            this.credentials = Objects.requireNonNull(provider, "provider");
+            return this;
+        }
+
+        /**
+         * Registries ({@code host} or {@code host:port}) that may be spoken to over plain HTTP, after HTTPS
+         * failed; loopback registries always may. Everything else needs HTTPS with a verified certificate.
+         */
+        public Builder plainHttpHosts(Set<String> hosts) {
+            this.plainHttpHosts.clear();
+            this.plainHttpHosts.addAll(hosts);
+            return this;
+        }
+
+        /** The longest wait for a TCP connection (default 10 s). */
+        public Builder connectTimeout(Duration timeout) {
+            this.connectTimeout = positive(timeout, "connectTimeout");
+            return this;
+        }
+
+        /** The longest wait for the answer to a small request (default 60 s). */
+        public Builder requestTimeout(Duration timeout) {
+            this.requestTimeout = positive(timeout, "requestTimeout");
+            return this;
+        }
+
+        /**
+         * The slowest acceptable blob upload in bytes per second (default 256 KiB/s): a blob's upload times out
+         * after the request timeout plus its size divided by this rate.
+         */
+        public Builder minimumUploadRate(long bytesPerSecond) {
+            if (bytesPerSecond < 1) {
+                throw new IllegalArgumentException("minimumUploadRate must be positive");
+            }
+            this.minimumUploadRate = bytesPerSecond;
+            return this;
+        }
+
+        /**
+         * Retries: at most {@code maxAttempts} attempts per request (default 3) on 5xx/408/429 answers and broken
+         * connections, waiting {@code initialBackoff} (default 500 ms) before the second, doubling each time.
+         */
+        public Builder retries(int maxAttempts, Duration initialBackoff) {
+            if (maxAttempts < 1) {
+                throw new IllegalArgumentException("maxAttempts must be at least 1");
+            }
+            this.maxAttempts = maxAttempts;
+            this.initialBackoff = Objects.requireNonNull(initialBackoff, "initialBackoff");
+            return this;
+        }
+
+        /** The pusher. */
+        public RegistryHttpPusher build() {
+            return new RegistryHttpPusher(this);
+        }
+
+        private static Duration positive(Duration d, String name) {
+            if (d == null || d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException(name + " must be positive");
+            }
+            return d;
+        }
+    }
+}

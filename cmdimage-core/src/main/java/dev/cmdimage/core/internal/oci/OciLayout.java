@@ -1,0 +1,426 @@
+package dev.cmdimage.core.internal.oci;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One OCI image layout directory on disk: safe blob access (no symlinks, nothing outside the layout, digests and
+ * sizes checked while streaming) and serialized, atomic updates of {@code index.json}.
+ *
+ * <p>Updates of {@code index.json} hold a lock (a JVM-wide lock per layout plus an OS file lock on
+ * {@code index.json.lock}, so other processes using this library wait too), write a temporary file and rename it
+ * over {@code index.json}. Build commands write {@code index.json} themselves without that lock; to avoid losing
+ * their entries an update re-reads the file just before the rename and starts over when it changed, and a read
+ * that finds half-written JSON is retried.
+ */
+public final class OciLayout {
+    /** The largest manifest or index read into memory (the distribution spec's limit for manifests). */
+    public static final long MAX_MANIFEST_BYTES = 4L * 1024 * 1024;
+    /** The largest index.json read. */
+    public static final long MAX_INDEX_BYTES = 64L * 1024 * 1024;
+
+    private static final Logger LOG = LoggerFactory.getLogger(OciLayout.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ConcurrentHashMap<Path, ReentrantLock> JVM_LOCKS = new ConcurrentHashMap<>();
+    private static final int BUFFER = 64 * 1024;
+    private static final int READ_ATTEMPTS = 6;
+    private static final Duration LOCK_WAIT = Duration.ofSeconds(60);
+
+    private final Path root;
+
+    /** @param root the layout directory (made absolute and normalized) */
+    public OciLayout(Path root) {
+        this.root = root.toAbsolutePath().normalize();
+    }
+
+    /** The layout directory. */
+    public Path root() {
+        return root;
+    }
+
+    /** Shared JSON mapper (thread-safe). */
+    public static ObjectMapper json() {
+        return JSON;
+    }
+
+    /** Whether the directory holds an {@code index.json} (of any file type: reading it checks that). */
+    public boolean exists() {
+        return Files.exists(root.resolve("index.json"), LinkOption.NOFOLLOW_LINKS);
+    }
+
+    /** Creates the directory, {@code oci-layout}, {@code blobs/sha256} and an empty {@code index.json} if absent. */
+    public void create() throws IOException, LayoutException {
+        Files.createDirectories(root);
+        withLock(() -> {
+            Files.createDirectories(root.resolve("blobs").resolve("sha256"));
+            Path marker = root.resolve("oci-layout");
+            if (!Files.exists(marker, LinkOption.NOFOLLOW_LINKS)) {
+                writeAtomically(marker, "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+            Path index = root.resolve("index.json");
+            if (!Files.exists(index, LinkOption.NOFOLLOW_LINKS)) {
+                writeAtomically(index, "{\"schemaVersion\":2,\"manifests\":[]}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Reads {@code index.json} and its {@code manifests}. Half-written JSON (a command writing it right now) is
+     * retried a few times before it counts as corrupt.
+     *
+     * @throws NoSuchFileException when there is no index.json
+     */
+    public Index readIndex() throws IOException, LayoutException {
+        LayoutException last = null;
+        for (int attempt = 1; attempt <= READ_ATTEMPTS; attempt++) {
+            byte[] bytes = readIndexBytes();
+            try {
+                return parseIndex(bytes);
+            } catch (LayoutException e) {
+                last = e;
+                pause(attempt);
+            }
+        }
+        throw last;
+    }
+
+    private static Index parseIndex(byte[] bytes) throws LayoutException {
+        JsonNode node;
+        try {
+            node = JSON.readTree(bytes);
+        } catch (JsonProcessingException e) {
+            throw new LayoutException("index.json is not valid JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new LayoutException("index.json is not valid JSON: " + e.getMessage());
+        }
+        if (node == null || !node.isObject()) {
+            throw new LayoutException("index.json is not a JSON object");
+        }
+        JsonNode manifests = node.get("manifests");
+        List<Descriptor> entries = new ArrayList<>();
+        if (manifests != null && !manifests.isNull()) {
+            if (!manifests.isArray()) {
+                throw new LayoutException("index.json manifests is not an array");
+            }
+            for (int i = 0; i < manifests.size(); i++) {
+                entries.add(Descriptor.parse(manifests.get(i), "index.json manifests[" + i + "]"));
+            }
+        }
+        return new Index((ObjectNode) node, List.copyOf(entries), bytes);
+    }
+
+    private byte[] readIndexBytes() throws IOException, LayoutException {
+        Path index = root.resolve("index.json");
+        refuseSymlink(index, "index.json");
+        try (InputStream in = Files.newInputStream(index, LinkOption.NOFOLLOW_LINKS)) {
+            byte[] bytes = in.readNBytes((int) MAX_INDEX_BYTES + 1);
+            if (bytes.length > MAX_INDEX_BYTES) {
+                throw new LayoutException("index.json is larger than " + MAX_INDEX_BYTES + " bytes");
+            }
+            return bytes;
+        }
+    }
+
+    /**
+     * Changes {@code index.json} under the layout's lock: {@code change} gets a copy of the current index (an empty
+     * one when there is none) and returns the new one, which replaces the file atomically.
+     */
+    public void updateIndex(UnaryOperator<ObjectNode> change) throws IOException, LayoutException {
+        withLock(() -> {
+            for (int attempt = 1; ; attempt++) {
+                byte[] before;
+                ObjectNode current;
+                if (Files.exists(root.resolve("index.json"), LinkOption.NOFOLLOW_LINKS)) {
+                    before = readIndexBytes();
+                    try {
+                        current = parseIndex(before).json();
+                    } catch (LayoutException e) {
+                        if (attempt >= READ_ATTEMPTS) {
+                            throw e;
+                        }
+                        pause(attempt);
+                        continue;
+                    }
+                } else {
+                    before = null;
+                    current = JSON.createObjectNode().put("schemaVersion", 2);
+                    current.putArray("manifests");
+                }
+                ObjectNode updated = change.apply(current.deepCopy());
+                byte[] out = JSON.writeValueAsBytes(updated);
+                Files.createDirectories(root.resolve("blobs").resolve("sha256"));
+                Path tmp = Files.createTempFile(root, ".index.json.", ".tmp");
+                try {
+                    writeFully(tmp, out);
+                    byte[] now = Files.exists(root.resolve("index.json"), LinkOption.NOFOLLOW_LINKS)
+                            ? readIndexBytes() : null;
+                    if (!Arrays.equals(before, now)) {
+                        if (attempt >= READ_ATTEMPTS * 4) {
+                            throw new LayoutException("index.json kept changing while updating it (another"
+                                    + " program is writing it); gave up after " + attempt + " attempts");
+                        }
+                        LOG.debug("index.json of {} changed while updating it; starting over", root);
+                        continue;
+                    }
+                    move(tmp, root.resolve("index.json"));
+                    return null;
+                } finally {
+                    Files.deleteIfExists(tmp);
+                }
+            }
+        });
+    }
+
+    /** Adds (or replaces, by ref name) an entry; a convenience over {@link #updateIndex}. */
+    public void putEntry(ObjectNode descriptorJson, String refName) throws IOException, LayoutException {
+        updateIndex(index -> {
+            ArrayNode kept = JSON.createArrayNode();
+            JsonNode manifests = index.get("manifests");
+            if (manifests != null && manifests.isArray()) {
+                for (JsonNode m : manifests) {
+                    if (!refName.equals(m.path("annotations").path(Descriptor.REF_NAME).asText(null))) {
+                        kept.add(m);
+                    }
+                }
+            }
+            ObjectNode entry = descriptorJson.deepCopy();
+            JsonNode oldAnnotations = entry.get("annotations");
+            ObjectNode annotations = oldAnnotations != null && oldAnnotations.isObject()
+                    ? (ObjectNode) oldAnnotations : entry.putObject("annotations");
+            annotations.put(Descriptor.REF_NAME, refName);
+            entry.set("annotations", annotations);
+            kept.add(entry);
+            if (!index.has("schemaVersion")) {
+                index.put("schemaVersion", 2);
+            }
+            index.set("manifests", kept);
+            return index;
+        });
+    }
+
+    /**
+     * The path of a blob, refused when the digest is not {@code sha256:<64 hex>}, when the blob or a directory on
+     * the way is a symlink, or when it is not a regular file.
+     *
+     * @throws NoSuchFileException when the blob is absent
+     */
+    public Path blobPath(String digest) throws IOException, LayoutException {
+        if (!Digests.isValid(digest)) {
+            throw new LayoutException("digest " + Descriptor.quoteShort(String.valueOf(digest))
+                    + " is not sha256:<64 lowercase hex>; refusing to use it as a path");
+        }
+        Path blobs = root.resolve("blobs");
+        Path dir = blobs.resolve("sha256");
+        Path blob = dir.resolve(Digests.hex(digest));
+        refuseSymlink(blobs, "blobs");
+        refuseSymlink(dir, "blobs/sha256");
+        BasicFileAttributes attrs = Files.readAttributes(blob, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        if (attrs.isSymbolicLink()) {
+            throw new LayoutException("blob " + digest + " is a symlink; refusing to follow it");
+        }
+        if (!attrs.isRegularFile()) {
+            throw new LayoutException("blob " + digest + " is not a regular file");
+        }
+        if (!blob.toRealPath().startsWith(root.toRealPath())) {
+            throw new LayoutException("blob " + digest + " resolves outside the layout");
+        }
+        return blob;
+    }
+
+    /** Whether a blob is present (same checks as {@link #blobPath}, absence is {@code false}). */
+    public boolean hasBlob(String digest) throws IOException, LayoutException {
+        try {
+            blobPath(digest);
+            return true;
+        } catch (NoSuchFileException e) {
+            return false;
+        }
+    }
+
+    /** Opens a blob for reading without following a symlink (checked again at open). */
+    public InputStream openBlob(String digest) throws IOException, LayoutException {
+        return Files.newInputStream(blobPath(digest), LinkOption.NOFOLLOW_LINKS, StandardOpenOption.READ);
+    }
+
+    /**
+     * Reads a small blob (a manifest, an index, a config) into memory and checks it against its descriptor.
+     *
+     * @throws LayoutException when absent, too large, of the wrong size or digest
+     */
+    public byte[] readSmallBlob(Descriptor d, long limit, String what) throws IOException, LayoutException {
+        if (d.size() > limit) {
+            throw new LayoutException(what + " " + d.digest() + " claims " + d.size() + " bytes, more than the "
+                    + limit + " allowed");
+        }
+        byte[] bytes;
+        try (InputStream in = openBlob(d.digest())) {
+            bytes = in.readNBytes((int) limit + 1);
+        } catch (NoSuchFileException e) {
+            throw new LayoutException(what + " blob " + d.digest() + " is missing from blobs/sha256");
+        }
+        if (bytes.length != d.size()) {
+            throw new LayoutException(what + " blob " + d.digest() + " has " + bytes.length
+                    + " bytes but its descriptor says " + d.size() + " (truncated or a size that lies)");
+        }
+        String actual = Digests.of(bytes);
+        if (!actual.equals(d.digest())) {
+            throw new LayoutException(what + " blob " + d.digest() + " is corrupt: its content hashes to " + actual);
+        }
+        return bytes;
+    }
+
+    /**
+     * Checks a blob against its descriptor by streaming it (constant memory): present, a regular file, the size
+     * and the digest the descriptor claims.
+     */
+    public void verifyBlob(Descriptor d, String what) throws IOException, LayoutException {
+        Path path;
+        try {
+            path = blobPath(d.digest());
+        } catch (NoSuchFileException e) {
+            throw new LayoutException(what + " blob " + d.digest() + " is missing from blobs/sha256");
+        }
+        long onDisk = Files.size(path);
+        if (onDisk != d.size()) {
+            throw new LayoutException(what + " blob " + d.digest() + " has " + onDisk
+                    + " bytes but its descriptor says " + d.size() + " (truncated or a size that lies)");
+        }
+        Digests.Measured m;
+        try (InputStream in = Files.newInputStream(path, LinkOption.NOFOLLOW_LINKS)) {
+            m = Digests.measure(in);
+        }
+        if (m.size() != d.size()) {
+            throw new LayoutException(what + " blob " + d.digest() + " changed while reading it");
+        }
+        if (!m.digest().equals(d.digest())) {
+            throw new LayoutException(what + " blob " + d.digest() + " is corrupt: its content hashes to "
+                    + m.digest());
+        }
+    }
+
+    private void refuseSymlink(Path p, String name) throws LayoutException {
+        if (Files.isSymbolicLink(p)) {
+            throw new LayoutException(name + " is a symlink; refusing to follow it out of the layout");
+        }
+    }
+
+    private interface LockedAction<T> {
+        T run() throws IOException, LayoutException;
+    }
+
+    private <T> T withLock(LockedAction<T> action) throws IOException, LayoutException {
+        ReentrantLock jvmLock = JVM_LOCKS.computeIfAbsent(root, k -> new ReentrantLock());
+        try {
+            if (!jvmLock.tryLock(LOCK_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new LayoutException("timed out after " + LOCK_WAIT.toSeconds() + "s waiting for the lock on "
+                        + root.resolve("index.json.lock"));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted waiting for the lock on " + root);
+        }
+        try (FileChannel ch = FileChannel.open(root.resolve("index.json.lock"),
+                StandardOpenOption.CREATE, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
+            long deadline = System.nanoTime() + LOCK_WAIT.toNanos();
+            FileLock lock;
+            while ((lock = ch.tryLock()) == null) {
+                if (System.nanoTime() > deadline) {
+                    throw new LayoutException("timed out after " + LOCK_WAIT.toSeconds()
+                            + "s waiting for another process's lock on " + root.resolve("index.json.lock"));
+                }
+                sleep(20);
+            }
+            try {
+                return action.run();
+            } finally {
+                lock.release();
+            }
+        } finally {
+            jvmLock.unlock();
+        }
+    }
+
+    private void writeAtomically(Path target, byte[] bytes) throws IOException {
+        Path tmp = Files.createTempFile(root, "." + target.getFileName() + ".", ".tmp");
+        try {
+            writeFully(tmp, bytes);
+            move(tmp, target);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    private static void writeFully(Path file, byte[] bytes) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            ByteBuffer buf = ByteBuffer.wrap(bytes);
+            while (buf.hasRemaining()) {
+                ch.write(buf);
+            }
+            ch.force(true);
+        }
+        // createTempFile makes it 0600; layouts are read by other tools and users
+        try {
+            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        } catch (UnsupportedOperationException ignored) {
+            // not a POSIX file system
+        }
+    }
+
+    private static void move(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    private static void pause(int attempt) throws InterruptedIOException {
+        sleep(10L * attempt * attempt);
+    }
+
+    private static void sleep(long millis) throws InterruptedIOException {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted");
+        }
+    }
+
+    /**
+     * A parsed {@code index.json}.
+     *
+     * @param json    the whole document
+     * @param entries its {@code manifests}, checked
+     * @param bytes   the bytes read
+     */
+    public record Index(ObjectNode json, List<Descriptor> entries, byte[] bytes) {}
+}

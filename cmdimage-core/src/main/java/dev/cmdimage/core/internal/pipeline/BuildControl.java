@@ -1,0 +1,25 @@
+package dev.cmdimage.core.internal.pipeline;
+
+import dev.cmdimage.api.CmdImageException;
+import java.time.Duration;
+import java.util.function.Supplier;
+
+/** What a running {@link BuildRun} may ask of the build it belongs to ({@link BuildExecution}). */
+interface BuildControl {
+    /** Step 2: the status becomes {@code building}. */
+    void markBuilding();
+
+    /**
+     * Arms a watchdog: unless closed within {@code after}, the build is cancelled and ended with {@code failure},
+     * whatever the plug-in it waits for does. Guards against a plug-in that ignores its own timeout.
+     *
+     * @return closing it disarms the watchdog
+     */
+    Watchdog watchdog(Duration after, Supplier<CmdImageException> failure);
+
+    /** An armed watchdog. */
+    interface Watchdog extends AutoCloseable {
+        @Override
+        void close();
+    }
+}

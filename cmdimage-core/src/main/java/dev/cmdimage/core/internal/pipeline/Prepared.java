@@ -1,0 +1,13 @@
+package dev.cmdimage.core.internal.pipeline;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * What step 3 and 4 decided: the expectation, where the command runs and with which environment.
+ *
+ * @param expectation what the command must produce
+ * @param directory   the command's working directory (exists)
+ * @param environment the command's complete environment
+ */
+record Prepared(Expectation expectation, Path directory, Map<String, String> environment) {}

@@ -1,0 +1,88 @@
+package dev.cmdimage.core.internal.pipeline;
+
+import dev.cmdimage.api.BuildCancelledException;
+import dev.cmdimage.api.BuildTimeoutException;
+import dev.cmdimage.api.CmdImageException;
+import dev.cmdimage.api.CommandFailedException;
+import dev.cmdimage.spi.Cancellation;
+import dev.cmdimage.spi.ProcessResult;
+import dev.cmdimage.spi.ProcessRunner;
+import dev.cmdimage.spi.ProcessSpec;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Step 5 and 6: runs {@code args} as an argv through the {@link ProcessRunner}, streams each output line to the
+ * listener (secrets masked) and into a bounded tail, and turns how it ended into an outcome: exit 0 is success,
+ * a non-zero exit {@link CommandFailedException}, a timeout {@link BuildTimeoutException}, a cancellation
+ * {@link BuildCancelledException}. Should a runner outlive its timeout by more than the stop grace, a watchdog ends
+ * the build as timed out anyway.
+ */
+final class RunStep {
+    private final ProcessRunner runner;
+    private final Duration killGrace;
+    private final int tailLines;
+
+    RunStep(ProcessRunner runner, Duration killGrace, int tailLines) {
+        this.runner = runner;
+        this.killGrace = killGrace;
+        this.tailLines = tailLines;
+    }
+
+    /** @return how long the command ran */
+    Duration run(List<String> args, Path directory, Map<String, String> environment, Duration timeout,
+            BuildEvents events, SecretMasker masker, Cancellation cancellation, BuildControl control)
+            throws CmdImageException {
+        String command = Messages.commandDisplay(args);
+        OutputTail tail = new OutputTail(tailLines);
+        ProcessSpec spec = new ProcessSpec(args, directory, environment, timeout, killGrace);
+        ProcessResult result;
+        // the runner enforces the timeout; this only ends the build should a runner fail to
+        try (BuildControl.Watchdog ignored = timeout == null ? () -> { }
+                : control.watchdog(timeout.plus(PipelineBuilder.stopGrace(killGrace)),
+                        () -> new BuildTimeoutException(Messages.commandTimedOut(command, timeout, tail.lines()),
+                                timeout))) {
+            result = runner.run(spec, (stream, line) -> {
+                String shown = masker.mask(line);
+                tail.add(shown);
+                events.outputLine(stream, shown);
+            }, cancellation);
+        } catch (IOException e) {
+            if (cancellation.isCancelled()) {
+                throw new BuildCancelledException(Messages.CANCELLED);
+            }
+            throw new CmdImageException(Messages.commandNotStarted(command, masker.mask(IoErrors.describe(e))), e);
+        } catch (RuntimeException e) {
+            if (cancellation.isCancelled()) {
+                throw new BuildCancelledException(Messages.CANCELLED);
+            }
+            throw new CmdImageException(masker.mask(
+                    Messages.unexpected("the process runner", "running \"" + command + "\"", e)), e);
+        }
+        if (result == null) {
+            throw new CmdImageException(Messages.unexpected("the process runner", "running \"" + command + "\"",
+                    new IllegalStateException("it returned no result")));
+        }
+        switch (result.termination()) {
+            case CANCELLED:
+                throw new BuildCancelledException(Messages.CANCELLED);
+            case TIMED_OUT:
+                throw new BuildTimeoutException(Messages.commandTimedOut(command, timeout, tail.lines()), timeout);
+            case EXITED:
+            default:
+                break;
+        }
+        if (cancellation.isCancelled()) {
+            throw new BuildCancelledException(Messages.CANCELLED);
+        }
+        if (result.exitCode() != 0) {
+            List<String> lines = tail.lines();
+            throw new CommandFailedException(Messages.commandFailed(command, result.exitCode(), lines), command,
+                    result.exitCode(), lines);
+        }
+        return result.elapsed();
+    }
+}
