@@ -437,7 +437,7 @@ class CmdImageControllerTest {
         first.finishCancel();
         FakeBuild replacement = builder.awaitBuild("app", 1);
         assertThat(replacement.request.cmdImage().spec().env()).containsExactly("V=3");
-        assertThat(replacement.request.reason()).isEqualTo("build requested");
+        assertThat(replacement.request.reason()).isEqualTo("spec changed");
         replacement.succeed();
         idle(c);
         assertThat(builder.builds("app")).hasSize(2);

@@ -653,7 +653,8 @@ public final class DefaultCmdImageController implements CmdImageController {
             propagate(e);
             return;
         }
-        String reason = inputs.reasonSince(e.builtInputs);
+        // the reason names what changed since the build the user last saw start (a cancelled one included)
+        String reason = inputs.reasonSince(e.startedInputs);
         if (!e.queued || !inputs.equals(e.queuedInputs)) {
             dequeue(e);
             e.queuedInputs = inputs;
@@ -696,6 +697,7 @@ public final class DefaultCmdImageController implements CmdImageController {
             BuildRequest request = request(e, e.queuedInputs, e.queuedReason);
             Run run = new Run(e, e.queuedInputs, e.queuedReason, request, now());
             e.run = run;
+            e.startedInputs = run.inputs;
             inFlight++;
             pendingStarts.add(run);
             LOG.debug("{}: starting build ({})", e.name, run.reason);

@@ -12,6 +12,8 @@ final class Entry {
     CmdImageStatus status = CmdImageStatus.EMPTY;
     /** Inputs of the last build that ended (not cancelled), or {@code null}. */
     Inputs builtInputs;
+    /** Inputs of the last build started (whether it ended, was cancelled or still runs), or {@code null}. */
+    Inputs startedInputs;
     /** Final status of the last build that ended (not cancelled), or {@code null}. */
     CmdImageStatus lastResult;
     /** The build in flight (possibly cancelled and still ending), or {@code null}. */

@@ -55,8 +55,8 @@ record Inputs(CmdImageSpec spec, ClusterKey cluster, List<MapImage> maps) {
     }
 
     /**
-     * Why a build with these inputs runs, given the inputs of the last build that ended ({@code null} when there
-     * was none): {@code build requested}, {@code spec changed}, {@code image map base changed},
+     * Why a build with these inputs runs, given the inputs of the last build started, even if it was cancelled
+     * ({@code null} when there was none): {@code build requested}, {@code spec changed}, {@code image map base changed},
      * {@code cluster default changed}, or several of the latter two joined by commas.
      */
     String reasonSince(Inputs previous) {
