@@ -4,7 +4,11 @@ import dev.cmdimage.api.ApiObject;
 import dev.cmdimage.api.Cluster;
 import dev.cmdimage.api.CmdImage;
 import dev.cmdimage.api.CmdImageList;
+import dev.cmdimage.api.CmdImageSpec;
 import dev.cmdimage.api.ImageMap;
+import dev.cmdimage.api.Problem;
+import dev.cmdimage.api.ValidationException;
+import dev.cmdimage.core.CmdImageCodec;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
@@ -122,16 +126,26 @@ final class FileInput {
     }
 
     /**
-     * Problems the command line finds across objects (each object alone is checked by the library): two objects
-     * of the same kind and name.
+     * Problems the command line finds across objects (each object alone is checked by the library): no object at
+     * all, two objects of the same kind and name.
      */
     List<String> problems() {
         List<String> problems = new ArrayList<>();
+        if (objects.isEmpty()) {
+            problems.add(source + ": no objects: expected CmdImage, CmdImageList, ImageMap or Cluster objects");
+        }
         Map<String, Integer> seen = new LinkedHashMap<>();
-        for (ApiObject o : flatten(objects)) {
-            if (o.name() != null && seen.merge(key(o), 1, Integer::sum) == 2) {
-                problems.add(o.kind() + " \"" + o.name() + "\": metadata.name: Duplicate value: \"" + o.name()
-                        + "\": the file holds more than one " + o.kind() + " of this name");
+        for (ApiObject top : objects) {
+            // duplicates inside one CmdImageList are the library's to report; here: across the file's objects
+            Set<String> keys = new java.util.LinkedHashSet<>();
+            flatten(List.of(top)).stream().filter(o -> o.name() != null).forEach(o -> keys.add(key(o)));
+            for (String k : keys) {
+                if (seen.merge(k, 1, Integer::sum) == 2) {
+                    String kind = k.substring(0, k.indexOf('/'));
+                    String name = k.substring(k.indexOf('/') + 1);
+                    problems.add(source + ": " + kind + " \"" + name + "\": metadata.name: Duplicate value: \""
+                            + name + "\": the file holds more than one " + kind + " of this name");
+                }
             }
         }
         return problems;
@@ -168,6 +182,48 @@ final class FileInput {
             }
         }
         return out;
+    }
+
+    /**
+     * Reads, parses and checks FILE ({@code -} for stdin): every problem of every object, each with its field
+     * path, and the problems across objects.
+     *
+     * @throws UsageException listing every problem; nothing may run
+     */
+    static FileInput load(String file, Cli cli, CmdImageCodec codec) throws UsageException {
+        String source = sourceName(file);
+        String text = readText(file, cli);
+        List<ApiObject> objects;
+        try {
+            objects = codec.readValid(text, source);
+        } catch (ValidationException e) {
+            throw new UsageException(e.problems().stream().map(Problem::toString).toList());
+        }
+        List<String> problems = new ArrayList<>();
+        FileInput input = new FileInput(source, baseDir(file, cli), objects);
+        problems.addAll(input.problems());
+        if (!problems.isEmpty()) {
+            throw new UsageException(problems);
+        }
+        return input;
+    }
+
+    /** Prints each problem on its own line of stderr. */
+    static void printProblems(UsageException e, Cli cli) {
+        synchronized (cli.err()) {
+            e.problems().forEach(cli.err()::println);
+            cli.err().flush();
+        }
+    }
+
+    /** Whether any CmdImage needs an image store. */
+    boolean needsImageStore() {
+        return cmdImages().stream().anyMatch(FileInput::needsImageStore);
+    }
+
+    /** Whether the CmdImage needs an image store: its outputMode is not {@code remote}. */
+    static boolean needsImageStore(CmdImage image) {
+        return !CmdImageSpec.OUTPUT_MODE_REMOTE.equals(image.spec().effectiveOutputMode());
     }
 
     /**
