@@ -18,7 +18,8 @@ public interface BuildHandle {
 
     /**
      * The final status: always completes normally, with {@code completed} (and {@code error} when the build
-     * failed, was cancelled or timed out).
+     * failed, was cancelled or timed out). It completes after {@link #result()}, so a caller that saw the final
+     * status finds the result completed as well.
      */
     CompletableFuture<CmdImageStatus> finalStatus();
 

@@ -202,6 +202,18 @@ final class FakeRegistry implements AutoCloseable {
     }
 
     private void token(HttpExchange ex) throws IOException {
+        if (ex.getRequestMethod().equals("POST")) {
+            // OAuth2 refresh-token grant, as used with an identity token from a credential helper
+            String form = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            tokenRequests.add(form.replace(PASSWORD, "<the identity token>") + " auth=oauth");
+            if (form.contains("grant_type=refresh_token") && form.contains("refresh_token=" + PASSWORD)) {
+                send(ex, 200, ("{\"access_token\":\"" + TOKEN + "\",\"expires_in\":300}")
+                        .getBytes(StandardCharsets.UTF_8), null);
+            } else {
+                error(ex, 401, "UNAUTHORIZED", "bad identity token");
+            }
+            return;
+        }
         String authz = ex.getRequestHeaders().getFirst("Authorization");
         tokenRequests.add(ex.getRequestURI().getRawQuery() + " auth=" + (authz == null ? "none" : "basic"));
         String expected = "Basic " + Base64.getEncoder().encodeToString((USER + ":" + PASSWORD)

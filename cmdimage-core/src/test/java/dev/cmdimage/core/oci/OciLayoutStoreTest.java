@@ -256,7 +256,7 @@ class OciLayoutStoreTest {
             for (String digest : List.of("sha256:../../../../etc/passwd", "sha256:" + "A".repeat(64),
                     "sha512:" + "a".repeat(128), "sha256:abc", img.digest() + "/../x")) {
                 setUp();
-                layout.entry(((ObjectNode) img.descriptor().deepCopy()).put("digest", digest), "app:bad");
+                layout.entry(img.descriptor().deepCopy().put("digest", digest), "app:bad");
                 assertRefused("digest", "sha256:<64 lowercase hex>");
             }
         }
@@ -364,7 +364,7 @@ class OciLayoutStoreTest {
 
         @Test
         void unknownMediaTypesAreRefused() throws Exception {
-            layout.entry(((ObjectNode) img.descriptor().deepCopy()).put("mediaType", "text/plain"), "app:bad");
+            layout.entry(img.descriptor().deepCopy().put("mediaType", "text/plain"), "app:bad");
             assertRefused("media type \"text/plain\"");
 
             setUp();
@@ -385,8 +385,19 @@ class OciLayoutStoreTest {
 
         @Test
         void aNegativeOrFractionalSizeIsRefused() throws Exception {
-            layout.entry(((ObjectNode) img.descriptor().deepCopy()).put("size", -1), "app:bad");
+            layout.entry(img.descriptor().deepCopy().put("size", -1), "app:bad");
             assertRefused("size is not a non-negative integer");
+        }
+
+        @Test
+        void aSymlinkedIndexJsonIsRefused() throws Exception {
+            layout.entry(img.descriptor(), "app:bad");
+            Path index = layout.root.resolve("index.json");
+            Path outside = dir.resolve("outside-index.json");
+            Files.move(index, outside);
+            Files.createSymbolicLink(index, outside);
+
+            assertRefused("index.json is a symlink");
         }
 
         @Test
@@ -487,6 +498,57 @@ class OciLayoutStoreTest {
             for (String n : names) {
                 assertThat(store.inspect(ref(n), null)).contains(img.configDigest());
             }
+        }
+
+        @Test
+        void concurrentTagsFromSeveralProcessesLoseNoEntry() throws Exception {
+            TestLayout.Image img = layout.image("amd64");
+            layout.entry(img.descriptor(), "app:v1");
+            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            List<Process> children = new ArrayList<>();
+            for (String prefix : List.of("p1", "p2")) {
+                children.add(new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                        TagMain.class.getName(), layout.root.toString(), img.configDigest(), prefix, "40")
+                        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start());
+            }
+            try {
+                for (int i = 0; i < 40; i++) {
+                    store.tag(img.configDigest(), ref("app:here-" + i));
+                }
+                for (Process p : children) {
+                    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+                    assertThat(p.exitValue()).isZero();
+                }
+            } finally {
+                children.forEach(Process::destroyForcibly);
+            }
+
+            Set<String> names = new HashSet<>(refNames());
+            assertThat(names).hasSize(1 + 3 * 40).contains("app:p1-39", "app:p2-39", "app:here-39");
+        }
+
+        @Test
+        void aTagWaitsOutAnIndexJsonThatAnotherProgramIsHalfWayThroughWriting() throws Exception {
+            TestLayout.Image img = layout.image("amd64");
+            layout.entry(img.descriptor(), "app:v1");
+            Path index = layout.root.resolve("index.json");
+            String whole = Files.readString(index);
+            Files.writeString(index, whole.substring(0, whole.length() / 2));
+            ExecutorService pool = Executors.newSingleThreadExecutor();
+            try {
+                Future<?> tag = pool.submit(() -> {
+                    store.tag(img.configDigest(), ref("app:v2"));
+                    return null;
+                });
+                Thread.sleep(100);
+                assertThat(tag.isDone()).isFalse();
+                Files.writeString(index, whole);
+
+                tag.get(30, TimeUnit.SECONDS);
+            } finally {
+                pool.shutdownNow();
+            }
+            assertThat(refNames()).containsExactly("app:v1", "app:v2");
         }
 
         @Test

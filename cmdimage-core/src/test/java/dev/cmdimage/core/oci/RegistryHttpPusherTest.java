@@ -178,6 +178,21 @@ class RegistryHttpPusherTest {
     }
 
     @Test
+    void anIdentityTokenIsExchangedWithTheRefreshTokenGrant() throws Exception {
+        registry.auth = FakeRegistry.Auth.BEARER;
+        CredentialsProvider identity = host -> Optional.of(
+                new RegistryCredentials("<token>", FakeRegistry.PASSWORD, true));
+
+        pusher().credentials(identity).build().push(ref, progress::add, Cancellation.never());
+
+        assertThat(registry.manifests).containsKey("team/app:v1");
+        assertThat(registry.tokenRequests).singleElement().asString()
+                .contains("grant_type=refresh_token")
+                .contains("service=fake-registry")
+                .endsWith("auth=oauth");
+    }
+
+    @Test
     void bearerTokenServiceRefusingTheCredentialsIsClearAndLeaksNothing() {
         registry.auth = FakeRegistry.Auth.BEARER;
 

@@ -55,11 +55,11 @@ public record Descriptor(
         Map<String, String> annotations = new LinkedHashMap<>();
         JsonNode an = node.get("annotations");
         if (an != null && an.isObject()) {
-            an.fields().forEachRemaining(e -> {
+            for (Map.Entry<String, JsonNode> e : an.properties()) {
                 if (e.getValue().isTextual()) {
                     annotations.put(e.getKey(), e.getValue().asText());
                 }
-            });
+            }
         }
         Platform platform = null;
         JsonNode pl = node.get("platform");

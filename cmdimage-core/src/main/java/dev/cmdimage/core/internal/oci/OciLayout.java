@@ -70,9 +70,9 @@ public final class OciLayout {
         return JSON;
     }
 
-    /** Whether the directory holds an {@code index.json}. */
+    /** Whether the directory holds an {@code index.json} (of any file type: reading it checks that). */
     public boolean exists() {
-        return Files.isRegularFile(root.resolve("index.json"), LinkOption.NOFOLLOW_LINKS);
+        return Files.exists(root.resolve("index.json"), LinkOption.NOFOLLOW_LINKS);
     }
 
     /** Creates the directory, {@code oci-layout}, {@code blobs/sha256} and an empty {@code index.json} if absent. */

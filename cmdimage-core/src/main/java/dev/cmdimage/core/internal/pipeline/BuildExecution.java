@@ -81,8 +81,8 @@ final class BuildExecution implements BuildHandle, BuildControl {
         }
         current = r.status();
         events.finish(r.status());
+        result.complete(r); // result first: whoever saw the final status finds the result completed too
         finalStatus.complete(r.status());
-        result.complete(r);
     }
 
     void fail(CmdImageException e) {
@@ -94,8 +94,8 @@ final class BuildExecution implements BuildHandle, BuildControl {
         e.withStatus(status);
         current = status;
         events.finish(status);
-        finalStatus.complete(status);
         result.completeExceptionally(e);
+        finalStatus.complete(status);
     }
 
     boolean hasEnded() {

@@ -461,7 +461,8 @@ public final class RegistrySession {
         CompletableFuture<HttpResponse<InputStream>> f =
                 http.sendAsync(request, HttpResponse.BodyHandlers.ofInputStream());
         Duration hard = request.timeout().orElse(settings.requestTimeout()).plusSeconds(30);
-        try (AutoCloseable ignored = cancellation.onCancel(() -> f.cancel(true))) {
+        AutoCloseable onCancel = cancellation.onCancel(() -> f.cancel(true));
+        try {
             HttpResponse<InputStream> r = f.get(hard.toMillis(), TimeUnit.MILLISECONDS);
             LOG.debug("{} {} -> {}", registry, what, r.statusCode());
             return r;
@@ -486,10 +487,16 @@ public final class RegistrySession {
             f.cancel(true);
             Thread.currentThread().interrupt();
             throw cancelled();
-        } catch (PushException | IOException | RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IOException(e.getMessage(), e);
+        } finally {
+            closeQuietly(onCancel);
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception ignored) {
+            // removing a cancellation callback does not fail
         }
     }
 
@@ -517,13 +524,14 @@ public final class RegistrySession {
     private void backoff(int attempt) throws PushException {
         long millis = settings.initialBackoff().toMillis() << Math.min(attempt - 1, 10);
         CountDownLatch latch = new CountDownLatch(1);
-        try (AutoCloseable ignored = cancellation.onCancel(latch::countDown)) {
+        AutoCloseable onCancel = cancellation.onCancel(latch::countDown);
+        try {
             latch.await(millis, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw cancelled();
-        } catch (Exception e) {
-            // closing a registration does not fail
+        } finally {
+            closeQuietly(onCancel);
         }
         if (cancellation.isCancelled()) {
             throw cancelled();
