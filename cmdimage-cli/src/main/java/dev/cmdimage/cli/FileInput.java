@@ -191,8 +191,16 @@ final class FileInput {
      * @throws UsageException listing every problem; nothing may run
      */
     static FileInput load(String file, Cli cli, CmdImageCodec codec) throws UsageException {
+        return parse(file, readText(file, cli), cli, codec);
+    }
+
+    /**
+     * Parses and checks {@code text}, the content of FILE, as {@link #load} does.
+     *
+     * @throws UsageException listing every problem; nothing may run
+     */
+    static FileInput parse(String file, String text, Cli cli, CmdImageCodec codec) throws UsageException {
         String source = sourceName(file);
-        String text = readText(file, cli);
         List<ApiObject> objects;
         try {
             objects = codec.readValid(text, source);
