@@ -3,6 +3,7 @@ package dev.cmdimage.cli;
 import dev.cmdimage.api.ApiObject;
 import dev.cmdimage.api.Cluster;
 import dev.cmdimage.api.CmdImage;
+import dev.cmdimage.api.CmdImageController;
 import dev.cmdimage.api.CmdImageList;
 import dev.cmdimage.api.CmdImageSpec;
 import dev.cmdimage.api.ImageMap;
@@ -21,6 +22,8 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 
@@ -182,6 +185,34 @@ final class FileInput {
             }
         }
         return out;
+    }
+
+    /**
+     * Makes the controller hold {@code next}: applies what is new or changed and deletes what {@code previous}
+     * had and {@code next} has not. An ImageMap that a CmdImage of the file builds keeps the image the build
+     * gave it (re-applying the file must not reset it).
+     */
+    static void sync(CmdImageController controller, FileInput previous, FileInput next) {
+        for (ApiObject o : next.toApply()) {
+            if (o instanceof ImageMap map && next.isBuilt(map.name())) {
+                Optional<ImageMap> held = controller.imageMap(map.name());
+                if (held.isPresent()) {
+                    if (Objects.equals(held.get().metadata(), map.metadata())
+                            && Objects.equals(held.get().spec(), map.spec())) {
+                        continue;
+                    }
+                    o = map.withStatus(held.get().status());
+                }
+            }
+            controller.apply(o);
+        }
+        if (previous != null) {
+            for (ApiObject o : previous.toApply()) {
+                if (!next.keys().contains(FileInput.key(o))) {
+                    controller.delete(o.kind(), o.name());
+                }
+            }
+        }
     }
 
     /**
