@@ -1,0 +1,112 @@
+package dev.cmdimage.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cmdimage.api.CmdImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code --image-store auto|docker|oci:DIR}, in process, with no Docker engine (DOCKER_HOST points at a socket
+ * that does not exist). The OCI builds run examples/hello-oci/build.sh, which needs only sh and coreutils.
+ */
+class ImageStoreChoiceTest {
+    private static final Path HELLO_OCI = Path.of("..", "examples", "hello-oci").toAbsolutePath().normalize();
+
+    @TempDir
+    Path tmp;
+
+    private final String noEngine = "unix:///tmp/cmdimage-no-engine-" + UUID.randomUUID() + ".sock";
+
+    /** A local-docker CmdImage running hello-oci's build script in its directory. */
+    private Path helloOci(String name) throws IOException {
+        return Files.writeString(tmp.resolve(name + ".yaml"), """
+                apiVersion: tilt.dev/v1alpha1
+                kind: CmdImage
+                metadata:
+                  name: %s
+                spec:
+                  ref: %s
+                  dir: %s
+                  args: ["sh", "build.sh"]
+                """.formatted(name, name, HELLO_OCI));
+    }
+
+    @Test
+    void autoFallsBackToAnOciLayoutInTheWorkingDirectoryAndSaysWhy() throws IOException {
+        helloOci("hello");
+
+        CliRun run = CliRun.run(tmp, Map.of("DOCKER_HOST", noEngine), null, "build", "hello.yaml");
+
+        assertThat(run.exit).as(run.toString()).isEqualTo(0);
+        Path layout = tmp.resolve(".cmdimage/oci");
+        assertThat(run.err).contains("cmdimage: image store: OCI image layout at " + layout
+                + " (auto: no Docker engine answered: ").contains(noEngine.substring("unix://".length()));
+        CmdImage hello = run.cmdImage("hello");
+        assertThat(hello.status().ref()).matches("hello:tilt-[0-9a-f]{16}");
+        assertThat(Files.readString(layout.resolve("index.json"))).contains(hello.status().ref());
+    }
+
+    @Test
+    void ociDirUsesThatLayoutAndTheSameContentGivesTheSameRef() throws IOException {
+        helloOci("hello");
+
+        CliRun first = CliRun.run(tmp, "build", "--image-store", "oci:build/layout", "hello.yaml");
+        CliRun second = CliRun.run(tmp, "build", "--image-store", "oci:build/layout", "hello.yaml");
+
+        assertThat(first.exit).as(first.toString()).isEqualTo(0);
+        assertThat(first.err).contains("image store: OCI image layout at " + tmp.resolve("build/layout"));
+        assertThat(second.cmdImage("hello").status().ref()).isEqualTo(first.cmdImage("hello").status().ref());
+        assertThat(tmp.resolve(".cmdimage")).doesNotExist();
+    }
+
+    @Test
+    void aCommandThatWritesNoImageFailsNamingTheRefAndTheLayout() throws IOException {
+        Files.writeString(tmp.resolve("nothing.yaml"), """
+                apiVersion: tilt.dev/v1alpha1
+                kind: CmdImage
+                metadata:
+                  name: nothing
+                spec:
+                  ref: nothing
+                  args: ["true"]
+                """);
+
+        CliRun run = CliRun.run(tmp, "build", "--image-store", "oci:layout", "nothing.yaml");
+
+        assertThat(run.exit).as(run.toString()).isEqualTo(1);
+        String error = run.cmdImage("nothing").status().completedState().orElseThrow().error();
+        assertThat(error).contains("Could not find image").contains("nothing:tilt-build-")
+                .contains(tmp.resolve("layout").toString());
+    }
+
+    @Test
+    void anUnreachableEngineWithImageStoreDockerFailsEachBuildNamingTheAddressWithoutRunningIt() throws IOException {
+        Files.writeString(tmp.resolve("docker.yaml"), """
+                apiVersion: tilt.dev/v1alpha1
+                kind: CmdImage
+                metadata:
+                  name: local
+                spec:
+                  ref: local
+                  args: ["sh", "-c", "echo ran > local-ran"]
+                """ + TestYaml.remote("remote", "echo ran > remote-ran"));
+
+        CliRun run = CliRun.run(tmp, Map.of("DOCKER_HOST", noEngine), null, "build", "--image-store", "docker",
+                "docker.yaml");
+
+        assertThat(run.exit).as(run.toString()).isEqualTo(1);
+        String error = run.cmdImage("local").status().completedState().orElseThrow().error();
+        assertThat(error).contains("Cannot reach the Docker engine at").contains(noEngine);
+        assertThat(tmp.resolve("local-ran")).doesNotExist();
+        // a remote build needs no engine, and runs
+        assertThat(run.cmdImage("remote").status().isSucceeded()).isTrue();
+        assertThat(tmp.resolve("remote-ran")).exists();
+        assertThat(run.err).contains("does not answer");
+    }
+}
