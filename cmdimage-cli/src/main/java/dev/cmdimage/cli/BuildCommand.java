@@ -91,7 +91,7 @@ final class BuildCommand implements Callable<Integer> {
             boolean interrupted = !wiring.awaitIdle();
             result = input.result(o -> o instanceof CmdImage image && storeDown.contains(image.name())
                     ? failed(image, store.unusable())
-                    : finalState(o, wiring, input, interrupted));
+                    : finalState(o, wiring, input, interrupted, reporter));
         }
         String text = output == OutputFormat.json ? codec.listToJson(result) : codec.listToYaml(result);
         cli.out().print(text.endsWith("\n") ? text : text + "\n");
@@ -105,10 +105,13 @@ final class BuildCommand implements Callable<Integer> {
     }
 
     /** What {@code o} is at the end of the run; a CmdImage that never left {@code waiting} gets an error. */
-    private static ApiObject finalState(ApiObject o, Wiring wiring, FileInput input, boolean interrupted) {
+    private static ApiObject finalState(ApiObject o, Wiring wiring, FileInput input, boolean interrupted,
+            StderrReporter reporter) {
         ApiObject now = wiring.current(o);
         if (now instanceof CmdImage image && !(image.status().state() instanceof CmdImageStatus.Completed)) {
-            return failed(image, interrupted ? "build cancelled" : neverStarted(image, input));
+            CmdImage ended = failed(image, interrupted ? "build cancelled" : neverStarted(image, input));
+            reporter.statusChanged(ended.name(), ended.status());
+            return ended;
         }
         return now;
     }

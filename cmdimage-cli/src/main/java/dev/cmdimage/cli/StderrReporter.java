@@ -91,7 +91,8 @@ final class StderrReporter implements BuildListener, CmdImageController.Listener
         }
         CmdImageStatus.State state = status.state();
         if (state instanceof CmdImageStatus.Waiting w) {
-            return "waiting" + (w.reason() == null ? "" : ": " + w.reason());
+            // the controller's reasons read "waiting for image map base"
+            return w.reason() == null ? "waiting" : w.reason().startsWith("waiting") ? w.reason() : "waiting: " + w.reason();
         }
         if (state instanceof CmdImageStatus.Building b) {
             return "building" + (b.reason() == null ? "" : " (" + b.reason() + ")");

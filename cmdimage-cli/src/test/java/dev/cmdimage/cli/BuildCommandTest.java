@@ -221,6 +221,8 @@ class BuildCommandTest {
         assertThat(orphan.status().completedState().orElseThrow().error()).contains("missing image map nowhere");
         assertThat(run.cmdImage("fine").status().isSucceeded()).isTrue();
         assertThat(tmp.resolve("orphan-ran")).doesNotExist();
+        assertThat(run.linesOf("orphan")).contains("waiting for image map nowhere")
+                .anyMatch(l -> l.startsWith("completed with error: missing image map nowhere"));
     }
 
     @Test

@@ -68,7 +68,7 @@ class StderrReporterTest {
         reporter.changed(app, true);
 
         assertThat(text().lines()).containsExactly(
-                "[app] waiting: waiting for image map base",
+                "[app] waiting for image map base",
                 "[app] building (build requested)",
                 "[app] completed: app:tilt-0123456789abcdef",
                 "[app] CmdImage deleted");
