@@ -226,6 +226,38 @@ class BuildCommandTest {
     }
 
     @Test
+    void aCmdImageNamingAClusterTheFileDoesNotHaveFailsNamingIt() throws IOException {
+        write("cmdimage.yaml", remote("lost", "echo ran > lost-ran", "cluster: prod") + remote("fine", "true"));
+
+        CliRun run = CliRun.run(tmp, "build", "cmdimage.yaml");
+
+        assertThat(run.exit).as(run.toString()).isEqualTo(1);
+        assertThat(run.cmdImage("lost").status().completedState().orElseThrow().error()).contains("cluster prod");
+        assertThat(run.cmdImage("fine").status().isSucceeded()).isTrue();
+        assertThat(tmp.resolve("lost-ran")).doesNotExist();
+    }
+
+    @Test
+    void interruptingABuildCancelsItAndLeavesNoProcess() throws Exception {
+        String marker = "cmdimage-build-test-" + java.util.UUID.randomUUID();
+        write("cmdimage.yaml", remote("slow", "echo started; sleep 300", "env: [\"M=" + marker + "\"]"));
+        java.util.concurrent.atomic.AtomicReference<CliRun> result = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread thread = new Thread(() -> result.set(CliRun.run(tmp, "build", "cmdimage.yaml")));
+        thread.start();
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+                .until(() -> !JarProcess.processesWithMarker(marker).isEmpty());
+
+        thread.interrupt();
+        thread.join(60_000);
+
+        assertThat(thread.isAlive()).isFalse();
+        CliRun run = result.get();
+        assertThat(run.exit).as(run.toString()).isEqualTo(1);
+        assertThat(run.cmdImage("slow").status().completedState().orElseThrow().error()).isEqualTo("build cancelled");
+        assertThat(JarProcess.processesWithMarker(marker)).as("processes left behind").isEmpty();
+    }
+
+    @Test
     void aDependencyCycleFailsItsMembersWhileTheRestStillBuild() throws IOException {
         write("cmdimage.yaml", remote("a", "echo ran > a-ran", "imageMaps: [b]")
                 + remote("b", "echo ran > b-ran", "imageMaps: [a]")
