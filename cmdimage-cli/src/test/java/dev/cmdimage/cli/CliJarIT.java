@@ -174,7 +174,7 @@ class CliJarIT {
     }
 
     @Test
-    void watchRebuildsWhenItsFileChangesAndStopsOnSigterm() throws IOException {
+    void watchRebuildsWhenItsFileChangesAndStopsOnSigint() throws IOException {
         String marker = "cmdimage-it-" + UUID.randomUUID();
         Path file = tmp.resolve("watched.yaml");
         Files.writeString(file, watched("base:v1", marker));
@@ -191,8 +191,9 @@ class CliJarIT {
             // one JSON object per line
             assertThat(run.out().lines()).allMatch(l -> l.startsWith("{") && l.endsWith("}"));
 
-            run.terminate();
-            run.waitFor(Duration.ofSeconds(60));
+            assertThat(JarProcess.processesWithMarker(marker)).as("slowpoke is still building").isNotEmpty();
+            run.interrupt();
+            assertThat(run.waitFor(Duration.ofSeconds(60))).as(run.toString()).isEqualTo(128 + 2);
             assertThat(JarProcess.processesWithMarker(marker)).isEmpty();
         }
     }
@@ -216,6 +217,7 @@ class CliJarIT {
                   imageFromLocal: %s
                 """.formatted(baseImage, baseImage)
                 + TestYaml.remote("app", "echo on $TILT_IMAGE_0", "imageMaps: [base]",
-                        "env: [\"MARKER=" + marker + "\"]");
+                        "env: [\"MARKER=" + marker + "\"]")
+                + TestYaml.remote("slowpoke", "echo started; sleep 300", "env: [\"MARKER=" + marker + "\"]");
     }
 }
