@@ -137,6 +137,47 @@ class WatchCommandTest {
     }
 
     @Test
+    void aChangedBaseCmdImageRebuildsItsDependentsInOrderEachWaitingThenBuildingThenCompleted() throws IOException {
+        Path file = tmp.resolve("chain.yaml");
+        String tail = TestYaml.remote("app", "echo app on $TILT_IMAGE_0", "imageMaps: [base]")
+                + TestYaml.remote("top", "echo top on $TILT_IMAGE_0", "imageMaps: [app]") + other();
+        write(file, TestYaml.remote("base", "echo base v1", "env: [\"M=" + marker + "\"]") + tail);
+        watch = new Watch(tmp, "watch", "-o", "json", "chain.yaml");
+        await().atMost(Duration.ofSeconds(30)).until(() -> watch.linesOf("top", "completed: " + ref(watch, "top")) == 1
+                && watch.states("other").contains("completed"));
+        int printedBefore = watch.printed().size();
+
+        write(file, TestYaml.remote("base", "sleep 0.3; echo base v2", "env: [\"M=" + marker + "\"]") + tail);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> watch.err().contains("[base] base v2")
+                && watch.states("top").stream().filter("completed"::equals).count() == 2);
+        List<ApiObject> after = watch.printed().subList(printedBefore, watch.printed().size());
+        for (String name : List.of("app", "top")) {
+            List<String> states = after.stream().filter(o -> o instanceof CmdImage && o.name().equals(name))
+                    .map(o -> ((CmdImage) o).status().state().getClass().getSimpleName().toLowerCase()).toList();
+            assertThat(states).as(name).containsSubsequence("waiting", "building", "completed");
+        }
+        List<String> lines = watch.err().lines().toList();
+        assertThat(lines.indexOf("[base] base v2")).isLessThan(indexOfLast(lines, "[app] building"));
+        assertThat(indexOfLast(lines, "[app] completed")).isLessThan(indexOfLast(lines, "[top] building"));
+        assertThat(watch.linesOf("other", "other ran")).as("an unrelated CmdImage is not rebuilt").isEqualTo(1);
+    }
+
+    private static String ref(Watch watch, String name) {
+        return watch.printed().stream().filter(o -> o instanceof CmdImage && o.name().equals(name))
+                .map(o -> ((CmdImage) o).status().ref()).filter(r -> r != null).reduce((a, b) -> b).orElse("?");
+    }
+
+    private static int indexOfLast(List<String> lines, String prefix) {
+        for (int i = lines.size() - 1; i >= 0; i--) {
+            if (lines.get(i).startsWith(prefix)) {
+                return i;
+            }
+        }
+        throw new AssertionError("no line starting with " + prefix + " in " + lines);
+    }
+
+    @Test
     void objectsRemovedFromTheFileAreDeleted() throws IOException {
         Path file = tmp.resolve("watched.yaml");
         write(file, base("base:v1") + app() + other());
