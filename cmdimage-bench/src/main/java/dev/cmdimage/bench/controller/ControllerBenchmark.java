@@ -10,6 +10,7 @@ import dev.cmdimage.api.CmdImageException;
 import dev.cmdimage.api.CmdImageSpec;
 import dev.cmdimage.api.CmdImageStatus;
 import dev.cmdimage.api.ImageMap;
+import dev.cmdimage.api.MicroTime;
 import dev.cmdimage.api.ObjectMeta;
 import dev.cmdimage.core.CmdImageControllers;
 import dev.cmdimage.core.CmdImages;
@@ -28,6 +29,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
@@ -47,7 +49,9 @@ import java.util.concurrent.Future;
  *   <li>what a user would otherwise do: a plain loop starting the same 1,000 {@code true} processes with
  *       {@link ProcessBuilder}, sequentially and on 8 threads; and the same 1,000 builds through the pipeline
  *       alone ({@code CmdImageBuilder.build} in a loop, no controller), so that the controller's own share is
- *       visible: controller minus pipeline-loop, per build.</li>
+ *       visible: controller minus pipeline-loop, per build;</li>
+ *   <li>the controller alone, with a builder that finishes every build at once without a process: its own
+ *       bookkeeping per build.</li>
  * </ol>
  *
  * <p>Run: {@code scripts/bench.sh controller}, or after {@code mvn -pl cmdimage-bench -am package -DskipTests}:
@@ -116,9 +120,18 @@ public final class ControllerBenchmark {
             run.checkAllSucceeded();
         }
 
+        Row bare1;
+        try (Run run = new Run(new InstantBuilder(), graph, 1)) {
+            bare1 = new Row("controller alone (instant builder, no process), par. 1", n, run.buildAll());
+        }
+        Row bare8;
+        try (Run run = new Run(new InstantBuilder(), graph, 8)) {
+            bare8 = new Row("controller alone (instant builder, no process), par. 8", n, run.buildAll());
+        }
+
         System.out.println();
         System.out.printf(Locale.ROOT, "%-58s %8s %10s %12s%n", "", "builds", "total s", "ms / build");
-        for (Row r : List.of(plain1, pipe1, ctl1, plain8, pipe8, ctl8, settle)) {
+        for (Row r : List.of(plain1, pipe1, ctl1, plain8, pipe8, ctl8, settle, bare1, bare8)) {
             System.out.printf(Locale.ROOT, "%-58s %8d %10.2f %12.2f%n", r.label, r.count, r.nanos / 1e9,
                     r.nanos / 1e6 / r.count);
         }
@@ -134,6 +147,49 @@ public final class ControllerBenchmark {
     }
 
     private record Row(String label, int count, long nanos) {}
+
+    /**
+     * A builder that finishes every build at once without running anything: what is left of the time is the
+     * controller's own work (ordering, bookkeeping, status delivery, hand-offs between threads).
+     */
+    private static final class InstantBuilder implements CmdImageBuilder {
+        @Override
+        public BuildResult build(BuildRequest request) {
+            MicroTime now = MicroTime.of(java.time.Instant.now());
+            String ref = request.cmdImage().spec().ref() + ":instant-" + System.nanoTime();
+            return new BuildResult(CmdImageStatus.succeeded(ref, request.reason(), now, now),
+                    new ImageMap.Status(ref, ref, ref, now), ref, ref, null, null);
+        }
+
+        @Override
+        public BuildHandle start(BuildRequest request) {
+            BuildResult result = build(request);
+            return new BuildHandle() {
+                @Override
+                public String name() {
+                    return request.name();
+                }
+
+                @Override
+                public void cancel() {}
+
+                @Override
+                public CompletableFuture<BuildResult> result() {
+                    return CompletableFuture.completedFuture(result);
+                }
+
+                @Override
+                public CompletableFuture<CmdImageStatus> finalStatus() {
+                    return CompletableFuture.completedFuture(result.status());
+                }
+
+                @Override
+                public CmdImageStatus currentStatus() {
+                    return result.status();
+                }
+            };
+        }
+    }
 
     /** Starts {@code n} {@code true} processes with ProcessBuilder and waits for each, on {@code threads}. */
     static long plainLoop(int n, int threads) throws Exception {
