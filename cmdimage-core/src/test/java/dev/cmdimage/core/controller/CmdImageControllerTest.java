@@ -418,6 +418,38 @@ class CmdImageControllerTest {
         }
     }
 
+    @Test
+    void aLongChainBuildsInOrderWhateverOrderItIsAppliedIn() throws Exception {
+        CmdImageController c = controller();
+        int n = 3000; // deep enough that a recursive graph walk would overflow the stack
+        for (int i = n - 1; i >= 0; i--) {
+            c.apply(i == 0 ? cmd("c0") : cmd("c" + i, "c" + (i - 1)));
+        }
+        assertThat(c.awaitIdle(Duration.ofMinutes(2))).isTrue();
+        List<FakeBuild> builds = builder.builds();
+        assertThat(builds).hasSize(n);
+        for (int i = 0; i < n; i++) {
+            assertThat(builds.get(i).name()).isEqualTo("c" + i);
+        }
+        assertThat(builds.get(n - 1).mapImage("c" + (n - 2))).isEqualTo(status(c, "c" + (n - 2)).ref());
+    }
+
+    @Test
+    void anImageMapTheCallerAppliedStaysWhenItsCmdImageIsDeleted() throws Exception {
+        CmdImageController c = controller();
+        c.apply(ImageMap.of("base", "example.com/base"));
+        c.apply(cmd("base"));
+        c.apply(cmd("app", "base"));
+        idle(c);
+        ImageMap published = c.imageMap("base").orElseThrow();
+        assertThat(published.isReady()).isTrue();
+        c.delete("CmdImage", "base");
+        idle(c);
+        assertThat(c.imageMap("base")).contains(published);
+        assertThat(status(c, "app").isSucceeded()).isTrue();
+        assertThat(builder.builds("app")).hasSize(1);
+    }
+
     // ------------------------------------------------------------------ cancellation
 
     @Test
