@@ -3,8 +3,13 @@ package dev.cmdimage.cli;
 import dev.cmdimage.api.ApiObject;
 import dev.cmdimage.api.Cluster;
 import dev.cmdimage.api.CmdImage;
+import dev.cmdimage.api.CmdImageController;
 import dev.cmdimage.api.CmdImageList;
+import dev.cmdimage.api.CmdImageSpec;
 import dev.cmdimage.api.ImageMap;
+import dev.cmdimage.api.Problem;
+import dev.cmdimage.api.ValidationException;
+import dev.cmdimage.core.CmdImageCodec;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +22,8 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 
@@ -122,16 +129,26 @@ final class FileInput {
     }
 
     /**
-     * Problems the command line finds across objects (each object alone is checked by the library): two objects
-     * of the same kind and name.
+     * Problems the command line finds across objects (each object alone is checked by the library): no object at
+     * all, two objects of the same kind and name.
      */
     List<String> problems() {
         List<String> problems = new ArrayList<>();
+        if (objects.isEmpty()) {
+            problems.add(source + ": no objects: expected CmdImage, CmdImageList, ImageMap or Cluster objects");
+        }
         Map<String, Integer> seen = new LinkedHashMap<>();
-        for (ApiObject o : flatten(objects)) {
-            if (o.name() != null && seen.merge(key(o), 1, Integer::sum) == 2) {
-                problems.add(o.kind() + " \"" + o.name() + "\": metadata.name: Duplicate value: \"" + o.name()
-                        + "\": the file holds more than one " + o.kind() + " of this name");
+        for (ApiObject top : objects) {
+            // duplicates inside one CmdImageList are the library's to report; here: across the file's objects
+            Set<String> keys = new java.util.LinkedHashSet<>();
+            flatten(List.of(top)).stream().filter(o -> o.name() != null).forEach(o -> keys.add(key(o)));
+            for (String k : keys) {
+                if (seen.merge(k, 1, Integer::sum) == 2) {
+                    String kind = k.substring(0, k.indexOf('/'));
+                    String name = k.substring(k.indexOf('/') + 1);
+                    problems.add(source + ": " + kind + " \"" + name + "\": metadata.name: Duplicate value: \""
+                            + name + "\": the file holds more than one " + kind + " of this name");
+                }
             }
         }
         return problems;
@@ -168,6 +185,84 @@ final class FileInput {
             }
         }
         return out;
+    }
+
+    /**
+     * Makes the controller hold {@code next}: applies what is new or changed and deletes what {@code previous}
+     * had and {@code next} has not. An ImageMap that a CmdImage of the file builds keeps the image the build
+     * gave it (re-applying the file must not reset it).
+     */
+    static void sync(CmdImageController controller, FileInput previous, FileInput next) {
+        for (ApiObject o : next.toApply()) {
+            if (o instanceof ImageMap map && next.isBuilt(map.name())) {
+                Optional<ImageMap> held = controller.imageMap(map.name());
+                if (held.isPresent()) {
+                    if (Objects.equals(held.get().metadata(), map.metadata())
+                            && Objects.equals(held.get().spec(), map.spec())) {
+                        continue;
+                    }
+                    o = map.withStatus(held.get().status());
+                }
+            }
+            controller.apply(o);
+        }
+        if (previous != null) {
+            for (ApiObject o : previous.toApply()) {
+                if (!next.keys().contains(FileInput.key(o))) {
+                    controller.delete(o.kind(), o.name());
+                }
+            }
+        }
+    }
+
+    /**
+     * Reads, parses and checks FILE ({@code -} for stdin): every problem of every object, each with its field
+     * path, and the problems across objects.
+     *
+     * @throws UsageException listing every problem; nothing may run
+     */
+    static FileInput load(String file, Cli cli, CmdImageCodec codec) throws UsageException {
+        return parse(file, readText(file, cli), cli, codec);
+    }
+
+    /**
+     * Parses and checks {@code text}, the content of FILE, as {@link #load} does.
+     *
+     * @throws UsageException listing every problem; nothing may run
+     */
+    static FileInput parse(String file, String text, Cli cli, CmdImageCodec codec) throws UsageException {
+        String source = sourceName(file);
+        List<ApiObject> objects;
+        try {
+            objects = codec.readValid(text, source);
+        } catch (ValidationException e) {
+            throw new UsageException(e.problems().stream().map(Problem::toString).toList());
+        }
+        List<String> problems = new ArrayList<>();
+        FileInput input = new FileInput(source, baseDir(file, cli), objects);
+        problems.addAll(input.problems());
+        if (!problems.isEmpty()) {
+            throw new UsageException(problems);
+        }
+        return input;
+    }
+
+    /** Prints each problem on its own line of stderr. */
+    static void printProblems(UsageException e, Cli cli) {
+        synchronized (cli.err()) {
+            e.problems().forEach(cli.err()::println);
+            cli.err().flush();
+        }
+    }
+
+    /** Whether any CmdImage needs an image store. */
+    boolean needsImageStore() {
+        return cmdImages().stream().anyMatch(FileInput::needsImageStore);
+    }
+
+    /** Whether the CmdImage needs an image store: its outputMode is not {@code remote}. */
+    static boolean needsImageStore(CmdImage image) {
+        return !CmdImageSpec.OUTPUT_MODE_REMOTE.equals(image.spec().effectiveOutputMode());
     }
 
     /**

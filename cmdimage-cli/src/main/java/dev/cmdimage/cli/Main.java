@@ -36,6 +36,7 @@ public final class Main {
         int status = run(new Cli(System.in, out, err, Path.of(""), System.getenv(), true), args);
         out.flush();
         err.flush();
+        SignalGuard.programDone();
         System.exit(status);
     }
 
@@ -71,7 +72,6 @@ public final class Main {
         });
         cl.setOut(new PrintWriter(cli.out(), true));
         cl.setErr(new PrintWriter(cli.err(), true));
-        cl.setExitCodeExceptionMapper(e -> BUILD_FAILED);
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             commandLine.getErr().println("cmdimage: internal error: " + e);
             return BUILD_FAILED;
@@ -96,22 +96,25 @@ public final class Main {
     }
 
     @Command(name = "cmdimage", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-            description = {
-                "Builds container images by running your own build command, verifies and retags them, pushes",
-                "them where the cluster needs them, and prints their status (Tilt's CmdImage v1alpha1 API)."},
+            description = "Builds container images by running your own build command, verifies and retags them,"
+                    + " pushes them where the cluster needs them, and prints their status (Tilt's CmdImage"
+                    + " v1alpha1 API).",
             footerHeading = "%nExit status:%n",
             footer = {
                 "  0  every build completed without error (validate: the file is valid)",
                 "  1  a build completed with an error (its status is still printed)",
                 "  2  unusable input or usage; nothing was run"},
             synopsisSubcommandLabel = "COMMAND")
-    static final class Root implements Runnable {
+    static final class Root implements java.util.concurrent.Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
         @Override
-        public void run() {
-            throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: build, validate or watch");
+        public Integer call() {
+            PrintWriter err = spec.commandLine().getErr();
+            err.println("Missing command: build, validate or watch");
+            spec.commandLine().usage(err);
+            return USAGE;
         }
     }
 
