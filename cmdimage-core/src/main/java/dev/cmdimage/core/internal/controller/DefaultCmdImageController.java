@@ -64,6 +64,13 @@ import org.slf4j.LoggerFactory;
  * </ol>
  * A CmdImage waiting on a producer in flux is itself in flux, so a change at a root holds back every transitive
  * dependent until its own dependencies have settled: each builds at most once per change.
+ *
+ * <p>A build in flight is cancelled when its CmdImage's spec changes, when its inputs change while they are ready
+ * (a new image in an ImageMap, another registry or architecture), when it joins a dependency cycle, when its
+ * CmdImage is deleted, and on {@link #close()}. A dependency that merely becomes not ready (a cluster reporting an
+ * error, an ImageMap deleted) does not cancel it: the build ends on its own and the CmdImage then waits. The
+ * replacement starts only once the cancelled build has ended (its processes are gone); until then the CmdImage
+ * shows {@code waiting for the cancelled build to end}.
  */
 public final class DefaultCmdImageController implements CmdImageController {
     private static final Logger LOG = LoggerFactory.getLogger(DefaultCmdImageController.class);
