@@ -649,8 +649,9 @@ class CmdImageControllerTest {
         assertThat(status(c, "one").completedState().orElseThrow().error()).isEqualTo("build cancelled");
         assertThatThrownBy(() -> c.apply(cmd("late"))).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("closed");
-        assertThat(Thread.getAllStackTraces().keySet()).noneMatch(
-                t -> t.getName().equals("cmdimage-controller") && t.isAlive());
+        Thread controllerThread = recorder.changes().get(0).thread();
+        assertThat(controllerThread.getName()).isEqualTo("cmdimage-controller");
+        assertThat(controllerThread.isAlive()).as("the controller's thread after close()").isFalse();
         c.close(); // twice is fine
     }
 
