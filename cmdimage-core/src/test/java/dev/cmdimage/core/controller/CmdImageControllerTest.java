@@ -450,6 +450,67 @@ class CmdImageControllerTest {
         assertThat(builder.builds("app")).hasSize(1);
     }
 
+    @Test
+    void concurrentChangesSettleIntoAConsistentState() throws Exception {
+        CmdImageController c = controller(CmdImageControllers.builder(builder).maxParallelBuilds(3));
+        int layers = 4;
+        int width = 6;
+        java.util.Random shape = new java.util.Random(7);
+        List<CmdImage> images = new ArrayList<>();
+        for (int l = 0; l < layers; l++) {
+            for (int i = 0; i < width; i++) {
+                List<String> deps = new ArrayList<>();
+                deps.add(l == 0 ? "ext" + (i % 2) : "l" + (l - 1) + "n" + shape.nextInt(width));
+                if (l > 0 && shape.nextBoolean()) {
+                    deps.add("l" + (l - 1) + "n" + shape.nextInt(width));
+                }
+                images.add(cmd("l" + l + "n" + i, deps.toArray(String[]::new)));
+            }
+        }
+        c.apply(map("ext0", "ext0:0"));
+        c.apply(map("ext1", "ext1:0"));
+        images.forEach(c::apply);
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            int seed = t;
+            Thread thread = new Thread(() -> {
+                java.util.Random r = new java.util.Random(seed);
+                for (int k = 0; k < 40; k++) {
+                    if (r.nextInt(4) == 0) {
+                        c.apply(map("ext" + r.nextInt(2), "ext:" + seed + "-" + k));
+                    } else {
+                        CmdImage img = images.get(r.nextInt(images.size()));
+                        c.apply(img.withSpec(img.spec().toBuilder().env(List.of("K=" + r.nextInt(3))).build()));
+                    }
+                    if (r.nextInt(5) == 0) {
+                        Thread.yield();
+                    }
+                }
+            });
+            threads.add(thread);
+            thread.start();
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        assertThat(c.awaitIdle(Duration.ofSeconds(60))).isTrue();
+        assertThat(builder.maxRunning()).isLessThanOrEqualTo(3);
+        for (CmdImage img : images) {
+            CmdImage now = c.cmdImage(img.name()).orElseThrow();
+            assertThat(now.status().isSucceeded()).as(img.name() + ": " + now.status()).isTrue();
+            List<FakeBuild> of = builder.builds(img.name());
+            FakeBuild last = of.get(of.size() - 1);
+            // what is shown was built from the current spec and the current images of its dependencies
+            assertThat(last.request.cmdImage().spec()).isEqualTo(now.spec());
+            for (String m : now.spec().imageMaps()) {
+                assertThat(last.mapImage(m)).as(img.name() + " built with " + m)
+                        .isEqualTo(c.imageMap(m).orElseThrow().status().image());
+            }
+            assertThat(now.status().ref()).isEqualTo(last.currentStatus().ref());
+            assertThat(c.imageMap(img.name()).orElseThrow().status().image()).isEqualTo(now.status().ref());
+        }
+    }
+
     // ------------------------------------------------------------------ cancellation
 
     @Test
