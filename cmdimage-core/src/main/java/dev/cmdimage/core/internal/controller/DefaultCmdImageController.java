@@ -86,6 +86,8 @@ public final class DefaultCmdImageController implements CmdImageController {
     private final Executor executor;
     private final ExecutorService ownExecutor;
     private final CopyOnWriteArrayList<Listener> listeners = new CopyOnWriteArrayList<>();
+    /** The threads of {@link #ownExecutor}, joined by {@link #close()}. */
+    private final CopyOnWriteArrayList<Thread> ownThreads = new CopyOnWriteArrayList<>();
 
     private final Object lock = new Object();
     // ---- guarded by lock ----
@@ -122,6 +124,7 @@ public final class DefaultCmdImageController implements CmdImageController {
             this.ownExecutor = Executors.newSingleThreadExecutor(r -> {
                 Thread t = new Thread(r, "cmdimage-controller");
                 t.setDaemon(true);
+                ownThreads.add(t);
                 return t;
             });
             this.executor = ownExecutor;
@@ -278,7 +281,14 @@ public final class DefaultCmdImageController implements CmdImageController {
             ownExecutor.shutdown();
             if (Thread.currentThread() != loopThread) {
                 try {
+                    long deadline = System.nanoTime() + DRAIN_BOUND.toNanos();
                     ownExecutor.awaitTermination(DRAIN_BOUND.toMillis(), TimeUnit.MILLISECONDS);
+                    for (Thread t : ownThreads) {
+                        long left = deadline - System.nanoTime();
+                        if (left > 0) {
+                            TimeUnit.NANOSECONDS.timedJoin(t, left);
+                        }
+                    }
                 } catch (InterruptedException e) {
                     interrupted = true;
                 }
