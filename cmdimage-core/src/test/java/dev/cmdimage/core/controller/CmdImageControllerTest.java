@@ -418,6 +418,99 @@ class CmdImageControllerTest {
         }
     }
 
+    @Test
+    void aLongChainBuildsInOrderWhateverOrderItIsAppliedIn() throws Exception {
+        CmdImageController c = controller();
+        int n = 3000; // deep enough that a recursive graph walk would overflow the stack
+        for (int i = n - 1; i >= 0; i--) {
+            c.apply(i == 0 ? cmd("c0") : cmd("c" + i, "c" + (i - 1)));
+        }
+        assertThat(c.awaitIdle(Duration.ofMinutes(2))).isTrue();
+        List<FakeBuild> builds = builder.builds();
+        assertThat(builds).hasSize(n);
+        for (int i = 0; i < n; i++) {
+            assertThat(builds.get(i).name()).isEqualTo("c" + i);
+        }
+        assertThat(builds.get(n - 1).mapImage("c" + (n - 2))).isEqualTo(status(c, "c" + (n - 2)).ref());
+    }
+
+    @Test
+    void anImageMapTheCallerAppliedStaysWhenItsCmdImageIsDeleted() throws Exception {
+        CmdImageController c = controller();
+        c.apply(ImageMap.of("base", "example.com/base"));
+        c.apply(cmd("base"));
+        c.apply(cmd("app", "base"));
+        idle(c);
+        ImageMap published = c.imageMap("base").orElseThrow();
+        assertThat(published.isReady()).isTrue();
+        c.delete("CmdImage", "base");
+        idle(c);
+        assertThat(c.imageMap("base")).contains(published);
+        assertThat(status(c, "app").isSucceeded()).isTrue();
+        assertThat(builder.builds("app")).hasSize(1);
+    }
+
+    @Test
+    void concurrentChangesSettleIntoAConsistentState() throws Exception {
+        CmdImageController c = controller(CmdImageControllers.builder(builder).maxParallelBuilds(3));
+        int layers = 4;
+        int width = 6;
+        java.util.Random shape = new java.util.Random(7);
+        List<CmdImage> images = new ArrayList<>();
+        for (int l = 0; l < layers; l++) {
+            for (int i = 0; i < width; i++) {
+                List<String> deps = new ArrayList<>();
+                deps.add(l == 0 ? "ext" + (i % 2) : "l" + (l - 1) + "n" + shape.nextInt(width));
+                if (l > 0 && shape.nextBoolean()) {
+                    deps.add("l" + (l - 1) + "n" + shape.nextInt(width));
+                }
+                images.add(cmd("l" + l + "n" + i, deps.toArray(String[]::new)));
+            }
+        }
+        c.apply(map("ext0", "ext0:0"));
+        c.apply(map("ext1", "ext1:0"));
+        images.forEach(c::apply);
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            int seed = t;
+            Thread thread = new Thread(() -> {
+                java.util.Random r = new java.util.Random(seed);
+                for (int k = 0; k < 40; k++) {
+                    if (r.nextInt(4) == 0) {
+                        c.apply(map("ext" + r.nextInt(2), "ext:" + seed + "-" + k));
+                    } else {
+                        CmdImage img = images.get(r.nextInt(images.size()));
+                        c.apply(img.withSpec(img.spec().toBuilder().env(List.of("K=" + r.nextInt(3))).build()));
+                    }
+                    if (r.nextInt(5) == 0) {
+                        Thread.yield();
+                    }
+                }
+            });
+            threads.add(thread);
+            thread.start();
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        assertThat(c.awaitIdle(Duration.ofSeconds(60))).isTrue();
+        assertThat(builder.maxRunning()).isLessThanOrEqualTo(3);
+        for (CmdImage img : images) {
+            CmdImage now = c.cmdImage(img.name()).orElseThrow();
+            assertThat(now.status().isSucceeded()).as(img.name() + ": " + now.status()).isTrue();
+            List<FakeBuild> of = builder.builds(img.name());
+            FakeBuild last = of.get(of.size() - 1);
+            // what is shown was built from the current spec and the current images of its dependencies
+            assertThat(last.request.cmdImage().spec()).isEqualTo(now.spec());
+            for (String m : now.spec().imageMaps()) {
+                assertThat(last.mapImage(m)).as(img.name() + " built with " + m)
+                        .isEqualTo(c.imageMap(m).orElseThrow().status().image());
+            }
+            assertThat(now.status().ref()).isEqualTo(last.currentStatus().ref());
+            assertThat(c.imageMap(img.name()).orElseThrow().status().image()).isEqualTo(now.status().ref());
+        }
+    }
+
     // ------------------------------------------------------------------ cancellation
 
     @Test
@@ -617,8 +710,9 @@ class CmdImageControllerTest {
         assertThat(status(c, "one").completedState().orElseThrow().error()).isEqualTo("build cancelled");
         assertThatThrownBy(() -> c.apply(cmd("late"))).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("closed");
-        assertThat(Thread.getAllStackTraces().keySet()).noneMatch(
-                t -> t.getName().equals("cmdimage-controller") && t.isAlive());
+        Thread controllerThread = recorder.changes().get(0).thread();
+        assertThat(controllerThread.getName()).isEqualTo("cmdimage-controller");
+        assertThat(controllerThread.isAlive()).as("the controller's thread after close()").isFalse();
         c.close(); // twice is fine
     }
 

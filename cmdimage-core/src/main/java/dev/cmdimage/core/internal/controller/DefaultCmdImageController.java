@@ -64,6 +64,13 @@ import org.slf4j.LoggerFactory;
  * </ol>
  * A CmdImage waiting on a producer in flux is itself in flux, so a change at a root holds back every transitive
  * dependent until its own dependencies have settled: each builds at most once per change.
+ *
+ * <p>A build in flight is cancelled when its CmdImage's spec changes, when its inputs change while they are ready
+ * (a new image in an ImageMap, another registry or architecture), when it joins a dependency cycle, when its
+ * CmdImage is deleted, and on {@link #close()}. A dependency that merely becomes not ready (a cluster reporting an
+ * error, an ImageMap deleted) does not cancel it: the build ends on its own and the CmdImage then waits. The
+ * replacement starts only once the cancelled build has ended (its processes are gone); until then the CmdImage
+ * shows {@code waiting for the cancelled build to end}.
  */
 public final class DefaultCmdImageController implements CmdImageController {
     private static final Logger LOG = LoggerFactory.getLogger(DefaultCmdImageController.class);
@@ -79,6 +86,8 @@ public final class DefaultCmdImageController implements CmdImageController {
     private final Executor executor;
     private final ExecutorService ownExecutor;
     private final CopyOnWriteArrayList<Listener> listeners = new CopyOnWriteArrayList<>();
+    /** The threads of {@link #ownExecutor}, joined by {@link #close()}. */
+    private final CopyOnWriteArrayList<Thread> ownThreads = new CopyOnWriteArrayList<>();
 
     private final Object lock = new Object();
     // ---- guarded by lock ----
@@ -115,6 +124,7 @@ public final class DefaultCmdImageController implements CmdImageController {
             this.ownExecutor = Executors.newSingleThreadExecutor(r -> {
                 Thread t = new Thread(r, "cmdimage-controller");
                 t.setDaemon(true);
+                ownThreads.add(t);
                 return t;
             });
             this.executor = ownExecutor;
@@ -271,7 +281,14 @@ public final class DefaultCmdImageController implements CmdImageController {
             ownExecutor.shutdown();
             if (Thread.currentThread() != loopThread) {
                 try {
+                    long deadline = System.nanoTime() + DRAIN_BOUND.toNanos();
                     ownExecutor.awaitTermination(DRAIN_BOUND.toMillis(), TimeUnit.MILLISECONDS);
+                    for (Thread t : ownThreads) {
+                        long left = deadline - System.nanoTime();
+                        if (left > 0) {
+                            TimeUnit.NANOSECONDS.timedJoin(t, left);
+                        }
+                    }
                 } catch (InterruptedException e) {
                     interrupted = true;
                 }
