@@ -37,6 +37,13 @@ public record BuildRequest(
     /** The reason used when the caller gives none. */
     public static final String DEFAULT_REASON = "build requested";
 
+    /**
+     * Copies the maps; {@code null} image maps mean none, a {@code null} or empty reason means
+     * {@link #DEFAULT_REASON}, a {@code null} listener means {@link BuildListener#NONE}.
+     *
+     * @throws NullPointerException     when {@code cmdImage} is {@code null}
+     * @throws IllegalArgumentException when {@code timeout} is zero or negative
+     */
     public BuildRequest {
         Objects.requireNonNull(cmdImage, "cmdImage");
         imageMaps = Strings.map(imageMaps);
@@ -96,17 +103,30 @@ public record BuildRequest(
             this.cmdImage = Objects.requireNonNull(cmdImage, "cmdImage");
         }
 
+        /** The cluster the image is built for; {@code null} (the default) for none. */
         public Builder cluster(Cluster cluster) { this.cluster = cluster; return this; }
-        /** Adds ImageMaps, keyed by their names. */
+        /** Adds ImageMaps, keyed by their names (a later one replaces an earlier one of the same name). */
         public Builder imageMaps(Iterable<ImageMap> maps) { maps.forEach(this::imageMap); return this; }
+        /** Adds one ImageMap, keyed by its name (replacing one of the same name). */
         public Builder imageMap(ImageMap map) { imageMaps.put(map.name(), map); return this; }
+        /** The environment the command starts from; {@code null} (the default) for the JVM's. */
         public Builder baseEnvironment(Map<String, String> env) { this.baseEnvironment = env; return this; }
+        /** The directory commands run in and relative paths resolve against; {@code null} for the JVM's. */
         public Builder baseDirectory(Path dir) { this.baseDirectory = dir; return this; }
+        /** The longest the command may run (must be positive); {@code null} (the default) for no limit. */
         public Builder timeout(Duration timeout) { this.timeout = timeout; return this; }
+        /** Why this build runs; {@code null} (the default) for {@link #DEFAULT_REASON}. */
         public Builder reason(String reason) { this.reason = reason; return this; }
+        /** Whether the cluster runs images straight from the image store, so nothing is pushed (default false). */
         public Builder clusterSharesImageStore(boolean shares) { this.clusterSharesImageStore = shares; return this; }
+        /** Who hears about the build; {@code null} (the default) for {@link BuildListener#NONE}. */
         public Builder listener(BuildListener listener) { this.listener = listener; return this; }
 
+        /**
+         * The request.
+         *
+         * @throws IllegalArgumentException when the timeout is zero or negative
+         */
         public BuildRequest build() {
             return new BuildRequest(cmdImage, cluster, imageMaps, baseEnvironment, baseDirectory, timeout, reason,
                     clusterSharesImageStore, listener);

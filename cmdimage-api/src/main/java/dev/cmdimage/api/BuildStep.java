@@ -1,7 +1,7 @@
 package dev.cmdimage.api;
 
 /**
- * The steps of one build, in the order they run (BEHAVIOUR.md section 4). A {@link BuildListener} sees a paired
+ * The steps of one build, in the order they run. A {@link BuildListener} sees a paired
  * start and finish (or failure) for each step that runs.
  */
 public enum BuildStep {

@@ -6,6 +6,10 @@ import java.time.Duration;
 public class BuildTimeoutException extends CmdImageException {
     private final Duration timeout;
 
+    /**
+     * @param message the sentence for a person, naming the command, the timeout and the last lines of output
+     * @param timeout the timeout that was exceeded
+     */
     public BuildTimeoutException(String message, Duration timeout) {
         super(message);
         this.timeout = timeout;

@@ -13,6 +13,7 @@ public record Cluster(ObjectMeta metadata, Spec spec, Status status) implements 
     /** The wire kind. */
     public static final String KIND = "Cluster";
 
+    /** A {@code null} metadata, spec or status becomes empty. */
     public Cluster {
         metadata = metadata == null ? ObjectMeta.named("") : metadata;
         spec = spec == null ? Spec.EMPTY : spec;
@@ -44,6 +45,7 @@ public record Cluster(ObjectMeta metadata, Spec spec, Status status) implements 
         /** An empty spec. */
         public static final Spec EMPTY = new Spec(null, null);
 
+        /** A {@code null} {@code extra} becomes empty; it is copied. */
         public Spec {
             extra = Strings.map(extra);
         }
@@ -61,6 +63,7 @@ public record Cluster(ObjectMeta metadata, Spec spec, Status status) implements 
         /** Nothing known. */
         public static final Status EMPTY = new Status(null, null, null, null);
 
+        /** Empty strings become {@code null}; a {@code null} {@code extra} becomes empty; it is copied. */
         public Status {
             arch = Strings.emptyToNull(arch);
             error = Strings.emptyToNull(error);

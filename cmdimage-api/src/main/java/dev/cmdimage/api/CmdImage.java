@@ -13,6 +13,7 @@ public record CmdImage(ObjectMeta metadata, CmdImageSpec spec, CmdImageStatus st
     /** The wire kind. */
     public static final String KIND = "CmdImage";
 
+    /** A {@code null} metadata or status becomes empty; {@code spec} is required. */
     public CmdImage {
         metadata = metadata == null ? ObjectMeta.named("") : metadata;
         Objects.requireNonNull(spec, "spec");

@@ -1,10 +1,11 @@
 package dev.cmdimage.api;
 
 /**
- * Runs CmdImage builds: validate, run the command, verify, retag, push, report (BEHAVIOUR.md section 4).
- * Implementations are thread-safe; builds of different CmdImages may run at the same time.
+ * Runs CmdImage builds: validate, resolve, prepare, run the command, verify, retag, push, report (the steps of
+ * {@link BuildStep}, in that order). Implementations are thread-safe; builds of different CmdImages may run at the
+ * same time.
  *
- * <p>Get one from {@code dev.cmdimage.core.CmdImages.builder()}.
+ * <p>Get one from {@code dev.cmdimage.core.CmdImages.builder()...build()}.
  */
 public interface CmdImageBuilder {
     /**

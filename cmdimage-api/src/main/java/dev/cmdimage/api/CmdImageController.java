@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Holds CmdImages, ImageMaps and Clusters and keeps the images built (BEHAVIOUR.md section 6): a CmdImage whose
+ * Holds CmdImages, ImageMaps and Clusters and keeps the images built: a CmdImage whose
  * ImageMaps or Cluster are not ready shows {@code waiting}; it is (re)built when its spec changes, when an ImageMap
  * it depends on resolves to a new image, or when its Cluster's registry or architecture changes; builds run in
  * dependency order with bounded parallelism; a build made obsolete is cancelled; a cycle is an error on every
@@ -31,14 +31,15 @@ public interface CmdImageController extends AutoCloseable {
      * does not erase what the CmdImage of the same name published (a Tilt file declares such ImageMaps). Re-applying
      * an unchanged object does nothing.
      *
-     * @throws IllegalStateException when the controller is closed
+     * @throws IllegalArgumentException when the object (or an item of a list) has no {@code metadata.name}
+     * @throws IllegalStateException    when the controller is closed
      */
     void apply(ApiObject object);
 
     /**
      * Removes an object ({@code kind} is {@code CmdImage}, {@code ImageMap} or {@code Cluster}, in any case); a
      * deleted CmdImage's build is cancelled, and the ImageMap the controller created for it is removed too. Unknown
-     * names are ignored.
+     * names are ignored, and so is every call once the controller is closed.
      *
      * @throws IllegalArgumentException for another kind
      */

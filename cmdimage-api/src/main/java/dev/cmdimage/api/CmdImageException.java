@@ -9,15 +9,20 @@ import java.util.Optional;
 public class CmdImageException extends Exception {
     private volatile CmdImageStatus status;
 
+    /** @param message the sentence for a person (never holding a secret) */
     public CmdImageException(String message) {
         super(message);
     }
 
+    /**
+     * @param message the sentence for a person (never holding a secret)
+     * @param cause   the underlying failure, or {@code null}
+     */
     public CmdImageException(String message, Throwable cause) {
         super(message, cause);
     }
 
-    /** The build's final status, once the build has ended. */
+    /** The build's final status, once the build has ended ({@code completed}, with the error). */
     public Optional<CmdImageStatus> status() {
         return Optional.ofNullable(status);
     }

@@ -12,6 +12,7 @@ public record CmdImageList(ListMeta metadata, List<CmdImage> items) implements A
     /** The wire kind. */
     public static final String KIND = "CmdImageList";
 
+    /** A {@code null} metadata or item list becomes empty; the items are copied. */
     public CmdImageList {
         metadata = metadata == null ? ListMeta.EMPTY : metadata;
         items = Strings.list(items);

@@ -13,12 +13,14 @@ import java.util.Objects;
  *
  * @param ref               the named reference of the image (required)
  * @param args              the command line, as an argv (at least one element)
- * @param dir               the working directory, or {@code null} for the caller's
+ * @param dir               the working directory, or {@code null} for the caller's (a relative one resolves
+ *                          against {@link BuildRequest#baseDirectory()})
  * @param env               extra {@code KEY=VALUE} environment entries
  * @param imageMaps         names of the ImageMaps this build depends on
  * @param outputMode        where the image is built: one of the {@code OUTPUT_MODE_*} constants, or {@code null}
  * @param outputTag         the tag the command is expected to build, or {@code null}
- * @param outputsImageRefTo a file the command writes the built ref into, or {@code null}
+ * @param outputsImageRefTo a file the command writes the built ref into, or {@code null} (a relative one resolves
+ *                          against {@link BuildRequest#baseDirectory()})
  * @param cluster           the name of the cluster to build for, or {@code null} for {@value #DEFAULT_CLUSTER}
  * @param clusterNeeds      whether the cluster needs the image: {@code CLUSTER_NEEDS_*}, or {@code null} (push)
  */
@@ -54,6 +56,7 @@ public record CmdImageSpec(
     /** The cluster a spec without {@code cluster} builds for. */
     public static final String DEFAULT_CLUSTER = "default";
 
+    /** Empty strings become {@code null}, {@code null} lists become empty; the lists are copied. */
     public CmdImageSpec {
         ref = Strings.emptyToNull(ref);
         args = Strings.list(args);
@@ -127,21 +130,34 @@ public record CmdImageSpec(
 
         private Builder() {}
 
+        /** The named reference of the image, e.g. {@code my-app} or {@code gcr.io/project/app} (required). */
         public Builder ref(String ref) { this.ref = ref; return this; }
+        /** The command line, as an argv (no shell unless it names one); replaces the previous args. */
         public Builder args(List<String> args) { this.args = new ArrayList<>(Objects.requireNonNull(args)); return this; }
+        /** The command line, as an argv (no shell unless it names one); replaces the previous args. */
         public Builder args(String... args) { return args(List.of(args)); }
+        /** The working directory, or {@code null} for the request's base directory (a relative one: against it). */
         public Builder dir(String dir) { this.dir = dir; return this; }
+        /** The extra {@code KEY=VALUE} environment entries; replaces the previous ones. */
         public Builder env(List<String> env) { this.env = new ArrayList<>(Objects.requireNonNull(env)); return this; }
         /** Adds one {@code KEY=VALUE} entry. */
         public Builder addEnv(String key, String value) { this.env.add(key + "=" + value); return this; }
+        /** The names of the ImageMaps this build depends on; replaces the previous ones. */
         public Builder imageMaps(List<String> imageMaps) { this.imageMaps = new ArrayList<>(Objects.requireNonNull(imageMaps)); return this; }
+        /** The names of the ImageMaps this build depends on; replaces the previous ones. */
         public Builder imageMaps(String... imageMaps) { return imageMaps(List.of(imageMaps)); }
+        /** One of the {@code OUTPUT_MODE_*} constants, or {@code null} for {@link #OUTPUT_MODE_LOCAL_DOCKER}. */
         public Builder outputMode(String outputMode) { this.outputMode = outputMode; return this; }
+        /** The tag the command builds (not together with {@link #outputsImageRefTo}), or {@code null}. */
         public Builder outputTag(String outputTag) { this.outputTag = outputTag; return this; }
+        /** The file the command writes the built ref into (not together with {@link #outputTag}), or {@code null}. */
         public Builder outputsImageRefTo(String outputsImageRefTo) { this.outputsImageRefTo = outputsImageRefTo; return this; }
+        /** The name of the Cluster to build for, or {@code null} for {@value #DEFAULT_CLUSTER}. */
         public Builder cluster(String cluster) { this.cluster = cluster; return this; }
+        /** One of the {@code CLUSTER_NEEDS_*} constants, or {@code null} for {@link #CLUSTER_NEEDS_PUSH}. */
         public Builder clusterNeeds(String clusterNeeds) { this.clusterNeeds = clusterNeeds; return this; }
 
+        /** The spec; nothing is validated here (see {@code dev.cmdimage.core.Validation}). */
         public CmdImageSpec build() {
             return new CmdImageSpec(ref, args, dir, env, imageMaps, outputMode, outputTag, outputsImageRefTo,
                     cluster, clusterNeeds);

@@ -6,8 +6,9 @@ import java.util.Optional;
 /**
  * The result of an image build so far: the built {@link #ref()} and exactly one {@link State}.
  *
- * @param ref   the fully-qualified ref of the built image as seen from the local network, or {@code null}
- *              (always {@code null} while building and after a failure)
+ * @param ref   the ref of the built image as seen from the local network, in familiar form (e.g.
+ *              {@code localhost:5000/app:tilt-0123456789abcdef}), or {@code null} (always {@code null} while
+ *              waiting, while building and after a failure)
  * @param state what the build is doing: {@link Waiting}, {@link Building} or {@link Completed}; {@code null}
  *              only for an object that has never been reconciled
  */
@@ -15,6 +16,7 @@ public record CmdImageStatus(String ref, State state) {
     /** The status of an object nobody has looked at yet. */
     public static final CmdImageStatus EMPTY = new CmdImageStatus(null, null);
 
+    /** An empty ref becomes {@code null}. */
     public CmdImageStatus {
         ref = Strings.emptyToNull(ref);
     }
@@ -78,6 +80,7 @@ public record CmdImageStatus(String ref, State state) {
      * @param reason what it waits for
      */
     public record Waiting(String reason) implements State {
+        /** An empty reason becomes {@code null}. */
         public Waiting {
             reason = Strings.emptyToNull(reason);
         }
@@ -90,6 +93,7 @@ public record CmdImageStatus(String ref, State state) {
      * @param startedAt when it started
      */
     public record Building(String reason, MicroTime startedAt) implements State {
+        /** An empty reason becomes {@code null}. */
         public Building {
             reason = Strings.emptyToNull(reason);
         }
@@ -105,6 +109,7 @@ public record CmdImageStatus(String ref, State state) {
      */
     public record Completed(String reason, String error, MicroTime startedAt, MicroTime finishedAt)
             implements State {
+        /** An empty reason or error becomes {@code null}. */
         public Completed {
             reason = Strings.emptyToNull(reason);
             error = Strings.emptyToNull(error);

@@ -8,6 +8,13 @@ public class CommandFailedException extends CmdImageException {
     private final int exitCode;
     private final transient List<String> outputTail;
 
+    /**
+     * @param message    the sentence for a person: {@code Custom build "<command>" failed: exit status <n>}, then
+     *                   the last lines of output
+     * @param command    the command as shown to people (see {@link #command()})
+     * @param exitCode   the exit status
+     * @param outputTail the last lines the command printed (secret values already masked)
+     */
     public CommandFailedException(String message, String command, int exitCode, List<String> outputTail) {
         super(message);
         this.command = command;

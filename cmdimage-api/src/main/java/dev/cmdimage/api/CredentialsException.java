@@ -5,10 +5,15 @@ package dev.cmdimage.api;
  * on the PATH, a helper that failed, an unreadable config. Never carries the secret itself.
  */
 public class CredentialsException extends CmdImageException {
+    /** @param message the sentence for a person, naming the config file or helper (never the secret) */
     public CredentialsException(String message) {
         super(message);
     }
 
+    /**
+     * @param message the sentence for a person, naming the config file or helper (never the secret)
+     * @param cause   the underlying failure, or {@code null}
+     */
     public CredentialsException(String message, Throwable cause) {
         super(message, cause);
     }

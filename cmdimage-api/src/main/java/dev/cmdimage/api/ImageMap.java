@@ -15,6 +15,7 @@ public record ImageMap(ObjectMeta metadata, Spec spec, Status status) implements
     /** The wire kind. */
     public static final String KIND = "ImageMap";
 
+    /** A {@code null} metadata, spec or status becomes empty. */
     public ImageMap {
         metadata = metadata == null ? ObjectMeta.named("") : metadata;
         spec = spec == null ? Spec.EMPTY : spec;
@@ -58,6 +59,7 @@ public record ImageMap(ObjectMeta metadata, Spec spec, Status status) implements
         /** An empty spec. */
         public static final Spec EMPTY = new Spec(null, false, false, null);
 
+        /** An empty selector becomes {@code null}; a {@code null} {@code extra} becomes empty; it is copied. */
         public Spec {
             selector = Strings.emptyToNull(selector);
             extra = Strings.map(extra);
@@ -76,6 +78,7 @@ public record ImageMap(ObjectMeta metadata, Spec spec, Status status) implements
         /** No image yet. */
         public static final Status EMPTY = new Status(null, null, null, null);
 
+        /** Empty strings become {@code null}. */
         public Status {
             image = Strings.emptyToNull(image);
             imageFromLocal = Strings.emptyToNull(imageFromLocal);

@@ -4,6 +4,11 @@ package dev.cmdimage.api;
 public class ImageNotFoundException extends CmdImageException {
     private final String expectedRef;
 
+    /**
+     * @param message     the sentence for a person: {@code Could not find image in Docker}, the hint, the cause
+     * @param expectedRef the ref that was looked for (familiar form)
+     * @param cause       the image store's failure, or {@code null} when the store simply has no such image
+     */
     public ImageNotFoundException(String message, String expectedRef, Throwable cause) {
         super(message, cause);
         this.expectedRef = expectedRef;

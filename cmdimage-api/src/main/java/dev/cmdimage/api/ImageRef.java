@@ -37,6 +37,12 @@ public record ImageRef(String domain, String path, String tag, String digest) {
     private static final Pattern LOWER_HEX = Pattern.compile("[0-9a-f]+");
     private static final Pattern ANCHORED_ID = Pattern.compile("[a-f0-9]{64}");
 
+    /**
+     * Takes the parts as given, without checking them (use {@link #parse(String)} for text); an empty tag or digest
+     * becomes {@code null}.
+     *
+     * @throws NullPointerException when {@code domain} or {@code path} is {@code null}
+     */
     public ImageRef {
         Objects.requireNonNull(domain, "domain");
         Objects.requireNonNull(path, "path");

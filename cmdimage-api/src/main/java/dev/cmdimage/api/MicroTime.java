@@ -22,6 +22,7 @@ public record MicroTime(Instant instant) implements Comparable<MicroTime> {
     private static final DateTimeFormatter FORMAT =
             DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
 
+    /** Truncates {@code instant} (required) to microseconds. */
     public MicroTime {
         Objects.requireNonNull(instant, "instant");
         instant = instant.truncatedTo(ChronoUnit.MICROS);

@@ -26,6 +26,7 @@ public record ObjectMeta(
         String creationTimestamp,
         Map<String, Object> extra) {
 
+    /** Empty strings become {@code null}; {@code null} maps become empty; the maps are copied. */
     public ObjectMeta {
         name = Strings.emptyToNull(name);
         namespace = Strings.emptyToNull(namespace);

@@ -14,6 +14,7 @@ import java.util.stream.Collectors;
  * @param detail why, or {@code null}
  */
 public record Problem(String field, Type type, String value, String detail) {
+    /** {@code field} and {@code type} are required. */
     public Problem {
         Objects.requireNonNull(field, "field");
         Objects.requireNonNull(type, "type");
@@ -54,11 +55,17 @@ public record Problem(String field, Type type, String value, String detail) {
 
     /** Kinds of problem, with the words Kubernetes prints for them. */
     public enum Type {
+        /** The field is missing or empty. */
         REQUIRED("Required value"),
+        /** The field holds a bad value ({@link Problem#value()} says which, {@link Problem#detail()} why). */
         INVALID("Invalid value"),
+        /** The field holds a value outside a fixed set ({@link Problem#detail()} lists the supported ones). */
         UNSUPPORTED("Unsupported value"),
+        /** The field must not be set (here, or together with another). */
         FORBIDDEN("Forbidden"),
+        /** Something the field names does not exist. */
         NOT_FOUND("Not found"),
+        /** The value appears twice where it must be unique. */
         DUPLICATE("Duplicate value");
 
         private final String text;

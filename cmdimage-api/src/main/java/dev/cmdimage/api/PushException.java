@@ -4,11 +4,20 @@ package dev.cmdimage.api;
 public class PushException extends CmdImageException {
     private final String ref;
 
+    /**
+     * @param message the sentence for a person, naming the ref and the registry's own words
+     * @param ref     the ref being pushed (familiar form)
+     */
     public PushException(String message, String ref) {
         super(message);
         this.ref = ref;
     }
 
+    /**
+     * @param message the sentence for a person, naming the ref and the registry's own words
+     * @param ref     the ref being pushed (familiar form)
+     * @param cause   the underlying failure, or {@code null}
+     */
     public PushException(String message, String ref, Throwable cause) {
         super(message, cause);
         this.ref = ref;

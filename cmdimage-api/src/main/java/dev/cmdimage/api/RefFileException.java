@@ -6,6 +6,11 @@ import java.nio.file.Path;
 public class RefFileException extends CmdImageException {
     private final transient Path path;
 
+    /**
+     * @param message the sentence for a person, naming the file and what is wrong with it
+     * @param path    the ref file
+     * @param cause   the underlying failure (e.g. the file is missing), or {@code null}
+     */
     public RefFileException(String message, Path path, Throwable cause) {
         super(message, cause);
         this.path = path;

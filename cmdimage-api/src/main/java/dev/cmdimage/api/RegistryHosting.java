@@ -15,6 +15,7 @@ package dev.cmdimage.api;
 public record RegistryHosting(
         String host, String hostFromClusterNetwork, String hostFromContainerRuntime, String help, String singleName) {
 
+    /** Empty strings become {@code null}. */
     public RegistryHosting {
         host = Strings.emptyToNull(host);
         hostFromClusterNetwork = Strings.emptyToNull(hostFromClusterNetwork);

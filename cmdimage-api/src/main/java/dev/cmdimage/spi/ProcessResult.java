@@ -12,6 +12,7 @@ import java.util.List;
  * @param elapsed     how long it ran
  */
 public record ProcessResult(int exitCode, Termination termination, List<String> outputTail, Duration elapsed) {
+    /** Copies {@code outputTail} (required). */
     public ProcessResult {
         outputTail = List.copyOf(outputTail);
     }

@@ -23,6 +23,12 @@ public record ProcessSpec(
     /** The grace period used when none is given. */
     public static final Duration DEFAULT_KILL_GRACE = Duration.ofSeconds(5);
 
+    /**
+     * Copies the command and the environment (both required); a {@code null} {@code killGrace} means
+     * {@link #DEFAULT_KILL_GRACE}.
+     *
+     * @throws IllegalArgumentException when the command is empty
+     */
     public ProcessSpec {
         command = List.copyOf(command);
         if (command.isEmpty()) {

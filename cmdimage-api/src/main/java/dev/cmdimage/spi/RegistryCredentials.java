@@ -11,6 +11,7 @@ import java.util.Objects;
  * @param identityToken whether {@code secret} is an OAuth2 identity (refresh) token rather than a password
  */
 public record RegistryCredentials(String username, String secret, boolean identityToken) {
+    /** {@code secret} is required; {@code username} may be {@code null}. */
     public RegistryCredentials {
         Objects.requireNonNull(secret, "secret");
     }
