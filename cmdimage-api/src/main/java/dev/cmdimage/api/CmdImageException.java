@@ -7,7 +7,8 @@ import java.util.Optional;
  * {@code status.completed.error}); it never contains a secret. Subtypes carry structured fields.
  */
 public class CmdImageException extends Exception {
-    private volatile CmdImageStatus status;
+    /** Not serialized (the status types are not {@link java.io.Serializable}): a deserialized copy has none. */
+    private transient volatile CmdImageStatus status;
 
     /** @param message the sentence for a person (never holding a secret) */
     public CmdImageException(String message) {
@@ -22,7 +23,10 @@ public class CmdImageException extends Exception {
         super(message, cause);
     }
 
-    /** The build's final status, once the build has ended ({@code completed}, with the error). */
+    /**
+     * The build's final status, once the build has ended ({@code completed}, with the error); empty before, and on a
+     * deserialized copy of this exception.
+     */
     public Optional<CmdImageStatus> status() {
         return Optional.ofNullable(status);
     }

@@ -6,7 +6,7 @@ import java.util.List;
 public class CommandFailedException extends CmdImageException {
     private final String command;
     private final int exitCode;
-    private final transient List<String> outputTail;
+    private final List<String> outputTail;
 
     /**
      * @param message    the sentence for a person: {@code Custom build "<command>" failed: exit status <n>}, then

@@ -1,5 +1,6 @@
 package dev.cmdimage.api;
 
+import java.io.Serializable;
 import java.util.List;
 import java.util.Objects;
 import java.util.stream.Collectors;
@@ -13,7 +14,7 @@ import java.util.stream.Collectors;
  * @param value  the offending value as text, or {@code null}
  * @param detail why, or {@code null}
  */
-public record Problem(String field, Type type, String value, String detail) {
+public record Problem(String field, Type type, String value, String detail) implements Serializable {
     /** {@code field} and {@code type} are required. */
     public Problem {
         Objects.requireNonNull(field, "field");

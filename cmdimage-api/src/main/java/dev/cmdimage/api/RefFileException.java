@@ -4,6 +4,7 @@ import java.nio.file.Path;
 
 /** The ref file ({@code outputsImageRefTo}) is missing or does not hold a usable ref. */
 public class RefFileException extends CmdImageException {
+    /** Not serialized ({@link Path} is not {@link java.io.Serializable}). */
     private final transient Path path;
 
     /**
@@ -16,7 +17,7 @@ public class RefFileException extends CmdImageException {
         this.path = path;
     }
 
-    /** The ref file. */
+    /** The ref file ({@code null} on a deserialized copy of this exception; the message names it too). */
     public Path path() {
         return path;
     }

@@ -5,7 +5,7 @@ import java.util.stream.Collectors;
 
 /** The input is not usable; nothing was run. Lists every problem at once. */
 public class ValidationException extends CmdImageException {
-    private final transient List<Problem> problems;
+    private final List<Problem> problems;
 
     /**
      * @param subject what was validated, e.g. {@code CmdImage "app"} (may be {@code null})
