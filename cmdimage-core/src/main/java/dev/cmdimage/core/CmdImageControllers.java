@@ -16,7 +16,7 @@ import java.util.function.Predicate;
 
 /**
  * Creates {@link CmdImageController}s: the controller that holds CmdImages, ImageMaps and Clusters and keeps every
- * image built, in dependency order (BEHAVIOUR.md section 6).
+ * image built, in dependency order (see {@link CmdImageController} for what it does and shows).
  *
  * <pre>{@code
  * try (CmdImageController controller = CmdImageControllers.builder(cmdImageBuilder)
