@@ -45,9 +45,9 @@ public record Cluster(ObjectMeta metadata, Spec spec, Status status) implements 
         /** An empty spec. */
         public static final Spec EMPTY = new Spec(null, null);
 
-        /** A {@code null} {@code extra} becomes empty; it is copied. */
+        /** A {@code null} {@code extra} becomes empty; it is copied deeply (nested maps and lists too). */
         public Spec {
-            extra = Strings.map(extra);
+            extra = Strings.jsonMap(extra);
         }
     }
 
@@ -63,11 +63,14 @@ public record Cluster(ObjectMeta metadata, Spec spec, Status status) implements 
         /** Nothing known. */
         public static final Status EMPTY = new Status(null, null, null, null);
 
-        /** Empty strings become {@code null}; a {@code null} {@code extra} becomes empty; it is copied. */
+        /**
+         * Empty strings become {@code null}; a {@code null} {@code extra} becomes empty; it is copied deeply (nested
+         * maps and lists too).
+         */
         public Status {
             arch = Strings.emptyToNull(arch);
             error = Strings.emptyToNull(error);
-            extra = Strings.map(extra);
+            extra = Strings.jsonMap(extra);
         }
     }
 }

@@ -59,10 +59,13 @@ public record ImageMap(ObjectMeta metadata, Spec spec, Status status) implements
         /** An empty spec. */
         public static final Spec EMPTY = new Spec(null, false, false, null);
 
-        /** An empty selector becomes {@code null}; a {@code null} {@code extra} becomes empty; it is copied. */
+        /**
+         * An empty selector becomes {@code null}; a {@code null} {@code extra} becomes empty; it is copied deeply
+         * (nested maps and lists too).
+         */
         public Spec {
             selector = Strings.emptyToNull(selector);
-            extra = Strings.map(extra);
+            extra = Strings.jsonMap(extra);
         }
     }
 

@@ -12,9 +12,12 @@ public record ListMeta(String resourceVersion, Map<String, Object> extra) {
     /** Empty list metadata. */
     public static final ListMeta EMPTY = new ListMeta(null, null);
 
-    /** An empty resource version becomes {@code null}; a {@code null} {@code extra} becomes empty; it is copied. */
+    /**
+     * An empty resource version becomes {@code null}; a {@code null} {@code extra} becomes empty; it is copied deeply
+     * (nested maps and lists too).
+     */
     public ListMeta {
         resourceVersion = Strings.emptyToNull(resourceVersion);
-        extra = Strings.map(extra);
+        extra = Strings.jsonMap(extra);
     }
 }

@@ -26,7 +26,10 @@ public record ObjectMeta(
         String creationTimestamp,
         Map<String, Object> extra) {
 
-    /** Empty strings become {@code null}; {@code null} maps become empty; the maps are copied. */
+    /**
+     * Empty strings become {@code null}; {@code null} maps become empty; the maps are copied ({@code extra} deeply,
+     * nested maps and lists too).
+     */
     public ObjectMeta {
         name = Strings.emptyToNull(name);
         namespace = Strings.emptyToNull(namespace);
@@ -35,7 +38,7 @@ public record ObjectMeta(
         uid = Strings.emptyToNull(uid);
         resourceVersion = Strings.emptyToNull(resourceVersion);
         creationTimestamp = Strings.emptyToNull(creationTimestamp);
-        extra = Strings.map(extra);
+        extra = Strings.jsonMap(extra);
     }
 
     /** Metadata with just a name. */
