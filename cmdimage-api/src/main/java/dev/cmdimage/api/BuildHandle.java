@@ -13,7 +13,11 @@ public interface BuildHandle {
      */
     void cancel();
 
-    /** The build's result; completes exceptionally with a {@link CmdImageException} when the build fails. */
+    /**
+     * The build's result; completes exceptionally with a {@link CmdImageException} when the build fails. Cancelling
+     * this future ({@code result().cancel(true)}, e.g. after a bounded {@code get}) cancels the build as
+     * {@link #cancel()} does; {@link #finalStatus()} then tells when it has ended.
+     */
     CompletableFuture<BuildResult> result();
 
     /**

@@ -30,7 +30,8 @@ final class BuildExecution implements BuildHandle, BuildControl {
     private final BuildEvents events;
     private final Duration forceAfter;
     private final Cancellation cancellation = new Cancellation();
-    private final CompletableFuture<BuildResult> result = new CompletableFuture<>();
+    /** Cancelling it (the caller's {@code Future.cancel}) cancels the build, as {@link #cancel()} does. */
+    private final CompletableFuture<BuildResult> result = new CancellingFuture<>(this::cancel);
     private final CompletableFuture<CmdImageStatus> finalStatus = new CompletableFuture<>();
     private final AtomicBoolean ended = new AtomicBoolean();
     private volatile CmdImageStatus current;
@@ -135,5 +136,28 @@ final class BuildExecution implements BuildHandle, BuildControl {
     @Override
     public String toString() {
         return "BuildHandle[" + name + ", " + current + "]";
+    }
+
+    /** A future whose {@link #cancel} also cancels the work it stands for; dependent stages are plain futures. */
+    private static final class CancellingFuture<T> extends CompletableFuture<T> {
+        private final Runnable onCancel;
+
+        CancellingFuture(Runnable onCancel) {
+            this.onCancel = onCancel;
+        }
+
+        @Override
+        public boolean cancel(boolean mayInterruptIfRunning) {
+            boolean cancelled = super.cancel(mayInterruptIfRunning);
+            if (cancelled) {
+                onCancel.run();
+            }
+            return cancelled;
+        }
+
+        @Override
+        public <U> CompletableFuture<U> newIncompleteFuture() {
+            return new CompletableFuture<>();
+        }
     }
 }
