@@ -10,6 +10,6 @@ public sealed interface ApiObject permits CmdImage, CmdImageList, ImageMap, Clus
     /** The {@code kind} written on the wire, e.g. {@code CmdImage}. */
     String kind();
 
-    /** The name from the metadata ({@code null} for lists). */
+    /** The name from the metadata, or {@code null} when it has none (always for lists). */
     String name();
 }

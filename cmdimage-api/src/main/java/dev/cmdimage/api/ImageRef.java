@@ -166,7 +166,11 @@ public record ImageRef(String domain, String path, String tag, String digest) {
         return suffixed(familiarName());
     }
 
-    /** The same repository with another tag (the digest is dropped). */
+    /**
+     * The same repository with another tag (the digest is dropped).
+     *
+     * @throws IllegalArgumentException when {@code newTag} is not a valid tag
+     */
     public ImageRef withTag(String newTag) {
         if (!isValidTag(newTag)) {
             throw new IllegalArgumentException("invalid tag \"" + newTag + "\"");

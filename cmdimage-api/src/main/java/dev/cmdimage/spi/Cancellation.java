@@ -11,7 +11,13 @@ public final class Cancellation {
     private final List<Runnable> callbacks = new ArrayList<>();
     private boolean cancelled;
 
-    /** A signal that is never cancelled (the callbacks are dropped). */
+    /** A signal not cancelled yet. */
+    public Cancellation() {}
+
+    /**
+     * A new signal for calling a plug-in outside a build: nobody else holds it, so it is never cancelled unless the
+     * caller cancels it. (Equivalent to {@code new Cancellation()}.)
+     */
     public static Cancellation never() {
         return new Cancellation();
     }
