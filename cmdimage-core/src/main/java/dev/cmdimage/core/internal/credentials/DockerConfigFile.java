@@ -123,4 +123,11 @@ public record DockerConfigFile(
         }
         return null;
     }
+
+    /** The {@code auths} entries are named, never shown: they hold passwords and tokens. */
+    @Override
+    public String toString() {
+        return "DockerConfigFile[file=" + file + ", auths=" + auths.keySet() + ", credsStore=" + credsStore
+                + ", credHelpers=" + credHelpers + ", currentContext=" + currentContext + "]";
+    }
 }
