@@ -134,6 +134,8 @@ class CommandOutcomeTest {
                     assertThat(e.getMessage()).isEqualTo("Custom build \"./build.sh\" timed out after 1m30s;"
                             + " its processes were killed\noutput (last 1 line):\n  still compiling");
                     assertThat(e.timeout()).isEqualTo(Duration.ofSeconds(90));
+                    assertThat(e.command()).isEqualTo("./build.sh");
+                    assertThat(e.outputTail()).containsExactly("still compiling");
                     assertThat(e.status().orElseThrow().isFailed()).isTrue();
                 });
         assertThat(f.runner.lastRun().timeout()).isEqualTo(Duration.ofSeconds(90));

@@ -43,8 +43,7 @@ final class RunStep {
         // the runner enforces the timeout; this only ends the build should a runner fail to
         try (BuildControl.Watchdog ignored = timeout == null ? () -> { }
                 : control.watchdog(timeout.plus(PipelineBuilder.stopGrace(killGrace)),
-                        () -> new BuildTimeoutException(Messages.commandTimedOut(command, timeout, tail.lines()),
-                                timeout))) {
+                        () -> timedOut(command, timeout, tail))) {
             result = runner.run(spec, (stream, line) -> {
                 String shown = masker.mask(line);
                 tail.add(shown);
@@ -70,7 +69,7 @@ final class RunStep {
             case CANCELLED:
                 throw new BuildCancelledException(Messages.CANCELLED);
             case TIMED_OUT:
-                throw new BuildTimeoutException(Messages.commandTimedOut(command, timeout, tail.lines()), timeout);
+                throw timedOut(command, timeout, tail);
             case EXITED:
             default:
                 break;
@@ -84,5 +83,10 @@ final class RunStep {
                     result.exitCode(), lines);
         }
         return result.elapsed();
+    }
+
+    private static BuildTimeoutException timedOut(String command, Duration timeout, OutputTail tail) {
+        List<String> lines = tail.lines();
+        return new BuildTimeoutException(Messages.commandTimedOut(command, timeout, lines), timeout, command, lines);
     }
 }
