@@ -74,11 +74,13 @@ class HelloOciExampleTest {
     void withoutTheStoresEnvironmentTheScriptSaysWhatIsMissing() throws Exception {
         ProcessBuilder pb = new ProcessBuilder("sh", "build.sh").directory(EXAMPLE.toFile()).redirectErrorStream(true);
         pb.environment().remove("EXPECTED_OCI_LAYOUT");
+        pb.environment().remove("DOCKER_HOST");
+        pb.environment().put("EXPECTED_REF", "hello-oci:tilt-build-1");
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).isNotZero();
-        assertThat(out).contains("EXPECTED_OCI_LAYOUT is not set");
+        assertThat(out).contains("neither EXPECTED_OCI_LAYOUT nor DOCKER_HOST is set");
     }
 
     @Test
