@@ -1,5 +1,6 @@
 package dev.cmdimage.core.internal.pipeline;
 
+import dev.cmdimage.api.Redaction;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -10,4 +11,12 @@ import java.util.Map;
  * @param directory   the command's working directory (exists)
  * @param environment the command's complete environment
  */
-record Prepared(Expectation expectation, Path directory, Map<String, String> environment) {}
+record Prepared(Expectation expectation, Path directory, Map<String, String> environment) {
+
+    /** Secret values of the environment are masked. */
+    @Override
+    public String toString() {
+        return "Prepared[expectation=" + expectation + ", directory=" + directory + ", environment="
+                + Redaction.envMap(environment) + "]";
+    }
+}
