@@ -6,8 +6,16 @@ set -eu
 
 die() { printf 'build.sh: %s\n' "$*" >&2; exit 1; }
 
-[ -n "${EXPECTED_OCI_LAYOUT:-}" ] || die "EXPECTED_OCI_LAYOUT is not set: build this with cmdimage's OCI image store (--image-store oci:DIR or auto without a Docker engine)"
 [ -n "${EXPECTED_REF:-}" ] || die "EXPECTED_REF is not set: cmdimage sets it to the ref this build must produce"
+
+# With the Docker engine as image store (--image-store docker, or auto when an engine answers) cmdimage gives
+# DOCKER_HOST instead of EXPECTED_OCI_LAYOUT: build the same one-file image there.
+if [ -z "${EXPECTED_OCI_LAYOUT:-}" ] && [ -n "${DOCKER_HOST:-}" ]; then
+  cd "$(dirname "$0")"
+  printf 'FROM scratch\nCOPY hello.txt /hello.txt\n' | docker build --tag "$EXPECTED_REF" --file - .
+  exit 0
+fi
+[ -n "${EXPECTED_OCI_LAYOUT:-}" ] || die "neither EXPECTED_OCI_LAYOUT nor DOCKER_HOST is set: build this with cmdimage, which sets one of them for its image store"
 case "$EXPECTED_REF" in
   *[!A-Za-z0-9._:/@-]*) die "EXPECTED_REF \"$EXPECTED_REF\" has characters this script will not put into JSON" ;;
 esac

@@ -11,8 +11,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Set;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -52,6 +53,12 @@ final class BuildCommand implements Callable<Integer> {
                     + " oci:.cmdimage/oci (default: ${DEFAULT-VALUE}).")
     ImageStoreOption imageStore;
 
+    @Option(names = "--insecure-registry", paramLabel = "HOST[:PORT]",
+            description = "A registry the OCI image store may push to over plain HTTP, like the Docker engine's"
+                    + " setting of that name (repeatable; loopback registries always may). Everything else is"
+                    + " pushed over verified HTTPS.")
+    Set<String> insecureRegistries = new LinkedHashSet<>();
+
     @Parameters(paramLabel = "FILE", description = "YAML (one or more documents) or JSON holding CmdImage,"
             + " CmdImageList, ImageMap and Cluster objects; - for stdin.")
     String file;
@@ -71,7 +78,7 @@ final class BuildCommand implements Callable<Integer> {
             FileInput.printProblems(e, cli);
             return Main.USAGE;
         }
-        ImageStoreChoice.Chosen store = ImageStoreChoice.choose(imageStore, input.needsImageStore(), cli, reporter);
+        ImageStoreChoice.Chosen store = ImageStoreChoice.choose(imageStore, insecureRegistries, input.needsImageStore(), cli, reporter);
         // with a store that does not answer, what needs it fails at once, naming the address tried
         Set<String> storeDown = new HashSet<>();
         if (store.unusable() != null) {

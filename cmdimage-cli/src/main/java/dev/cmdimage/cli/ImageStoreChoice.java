@@ -13,6 +13,7 @@ import dev.cmdimage.spi.CredentialsProvider;
 import dev.cmdimage.spi.ImageStore;
 import dev.cmdimage.spi.RegistryPusher;
 import java.nio.file.Path;
+import java.util.Set;
 import java.time.Duration;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -63,6 +64,15 @@ final class ImageStoreChoice {
      *               (no engine is pinged and no directory created)
      */
     static Chosen choose(ImageStoreOption option, boolean needed, Cli cli, StderrReporter reporter) {
+        return choose(option, Set.of(), needed, cli, reporter);
+    }
+
+    /**
+     * @param plainHttpHosts registries (beyond loopback ones) the OCI store's pusher may reach over plain HTTP
+     *                       ({@code --insecure-registry}); the Docker engine has its own setting for that
+     */
+    static Chosen choose(ImageStoreOption option, Set<String> plainHttpHosts, boolean needed, Cli cli,
+            StderrReporter reporter) {
         switch (option.kind()) {
             case DOCKER: {
                 DockerEngine engine = engine(cli, null);
@@ -79,7 +89,7 @@ final class ImageStoreChoice {
             case OCI: {
                 Path dir = cli.cwd().resolve(option.dir()).normalize();
                 reporter.info("image store: OCI image layout at " + dir + " (as --image-store " + option + " asks)");
-                return oci(dir, cli);
+                return oci(dir, plainHttpHosts, cli);
             }
             default: {
                 if (!needed) {
@@ -98,7 +108,7 @@ final class ImageStoreChoice {
                 Path dir = cli.cwd().resolve(DEFAULT_OCI_DIR);
                 reporter.info("image store: OCI image layout at " + dir + " (auto: no Docker engine answered: "
                         + down + ")");
-                return oci(dir, cli);
+                return oci(dir, plainHttpHosts, cli);
             }
         }
     }
@@ -132,14 +142,15 @@ final class ImageStoreChoice {
                 engine, cluster -> DockerClusters.sharesImageStore(cluster, engine, env));
     }
 
-    private static Chosen oci(Path dir, Cli cli) {
+    private static Chosen oci(Path dir, Set<String> plainHttpHosts, Cli cli) {
         OciLayoutStore store = new OciLayoutStore(dir);
-        return new Chosen(store, ociPusher(store, cli), null, null, cluster -> false);
+        return new Chosen(store, ociPusher(store, plainHttpHosts, cli), null, null, cluster -> false);
     }
 
-    /** Pushes over the registry HTTP API: HTTPS, plain HTTP only for loopback registries. */
-    private static RegistryPusher ociPusher(OciLayoutStore store, Cli cli) {
-        return RegistryHttpPusher.builder(store).credentials(credentials(cli)).build();
+    /** Pushes over the registry HTTP API: HTTPS, plain HTTP only for loopback registries and the listed ones. */
+    private static RegistryPusher ociPusher(OciLayoutStore store, Set<String> plainHttpHosts, Cli cli) {
+        return RegistryHttpPusher.builder(store).credentials(credentials(cli)).plainHttpHosts(plainHttpHosts)
+                .build();
     }
 
     private static CredentialsProvider credentials(Cli cli) {

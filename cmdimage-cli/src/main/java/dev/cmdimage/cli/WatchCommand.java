@@ -4,6 +4,8 @@ import dev.cmdimage.api.ApiObject;
 import dev.cmdimage.api.CmdImageController;
 import dev.cmdimage.core.CmdImageCodec;
 import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -45,6 +47,12 @@ final class WatchCommand implements Callable<Integer> {
             description = "Where images are verified and retagged, as for build (default: ${DEFAULT-VALUE}).")
     ImageStoreOption imageStore;
 
+    @Option(names = "--insecure-registry", paramLabel = "HOST[:PORT]",
+            description = "A registry the OCI image store may push to over plain HTTP, like the Docker engine's"
+                    + " setting of that name (repeatable; loopback registries always may). Everything else is"
+                    + " pushed over verified HTTPS.")
+    Set<String> insecureRegistries = new LinkedHashSet<>();
+
     @Parameters(paramLabel = "FILE", description = "YAML or JSON file holding CmdImage, CmdImageList, ImageMap and"
             + " Cluster objects.")
     String file;
@@ -71,7 +79,7 @@ final class WatchCommand implements Callable<Integer> {
             return Main.USAGE;
         }
         // later versions of FILE may add CmdImages that need one, so a store is chosen whatever FILE holds now
-        ImageStoreChoice.Chosen store = ImageStoreChoice.choose(imageStore, true, cli, reporter);
+        ImageStoreChoice.Chosen store = ImageStoreChoice.choose(imageStore, insecureRegistries, true, cli, reporter);
         CmdImageController.Listener printer = (object, deleted) -> {
             reporter.changed(object, deleted);
             if (!deleted) {

@@ -98,6 +98,19 @@ class CliDockerIT {
         assertThat(id).startsWith("sha256:" + ref.substring(ref.indexOf(":tilt-") + ":tilt-".length()));
     }
 
+    @Test
+    void theReadmesFirstCommandAlsoWorksWhenAutoFindsADockerEngine() throws Exception {
+        Path file = example("hello-oci");
+
+        JarProcess run = JarProcess.run(tmp, engineEnv(), null, "build", file.toString());
+
+        assertThat(run.exit()).as(run.toString()).isEqualTo(0);
+        assertThat(run.err()).contains("image store: Docker engine at " + DOCKER_HOST);
+        String ref = CliJarIT.cmdImage(run.out(), "hello-oci").status().ref();
+        assertThat(ref).matches("hello-oci:tilt-[0-9a-f]{16}");
+        assertThat(imageIdWithHost(ref)).startsWith("sha256:" + ref.substring(ref.indexOf(":tilt-") + 6));
+    }
+
     /** The image ID the engine holds for {@code ref}, via the docker command line (an independent client). */
     private static String imageIdWithHost(String ref) throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder("docker", "image", "inspect", "--format", "{{.Id}}", ref)

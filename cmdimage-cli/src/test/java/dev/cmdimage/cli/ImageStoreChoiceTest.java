@@ -53,6 +53,40 @@ class ImageStoreChoiceTest {
     }
 
     @Test
+    void insecureRegistriesAreTheOnlyNonLoopbackHostsTheOciPusherMayReachOverPlainHttp() {
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        Cli cli = new Cli(java.io.InputStream.nullInputStream(), System.out, new java.io.PrintStream(err), tmp,
+                Map.of("DOCKER_HOST", noEngine), false);
+
+        ImageStoreChoice.Chosen chosen = ImageStoreChoice.choose(ImageStoreOption.parse("oci:layout"),
+                java.util.Set.of("registry.internal:5000"), true, cli, new StderrReporter(cli.err()));
+
+        assertThat(chosen.pusher().toString()).contains("plainHttpHosts=[registry.internal:5000]");
+        assertThat(ImageStoreChoice.choose(ImageStoreOption.parse("oci:layout"), true, cli,
+                new StderrReporter(cli.err())).pusher().toString()).contains("plainHttpHosts=[]");
+    }
+
+    @Test
+    void theInsecureRegistryOptionIsRepeatableOnBuildAndWatch() throws IOException {
+        Files.writeString(tmp.resolve("remote.yaml"), """
+                apiVersion: tilt.dev/v1alpha1
+                kind: CmdImage
+                metadata:
+                  name: r
+                spec:
+                  ref: r
+                  args: ["true"]
+                  outputMode: remote
+                """);
+
+        CliRun run = CliRun.run(tmp, Map.of("DOCKER_HOST", noEngine), null, "build", "--insecure-registry",
+                "a.internal:5000", "--insecure-registry", "b.internal", "remote.yaml");
+
+        assertThat(run.exit).as(run.toString()).isEqualTo(0);
+        assertThat(CliRun.run(tmp, "watch", "--help").out).contains("--insecure-registry");
+    }
+
+    @Test
     void ociDirUsesThatLayoutAndTheSameContentGivesTheSameRef() throws IOException {
         helloOci("hello");
 
