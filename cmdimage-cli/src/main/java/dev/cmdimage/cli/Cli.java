@@ -21,4 +21,10 @@ record Cli(InputStream in, PrintStream out, PrintStream err, Path cwd, Map<Strin
         cwd = cwd.toAbsolutePath().normalize();
         env = Map.copyOf(env);
     }
+
+    /** Does not print the environment: it is the user's whole environment, secrets included. */
+    @Override
+    public String toString() {
+        return "Cli[cwd=" + cwd + ", env=" + env.size() + " variables, ownsJvm=" + ownsJvm + "]";
+    }
 }

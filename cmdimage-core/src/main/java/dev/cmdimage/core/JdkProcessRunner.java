@@ -26,6 +26,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,7 +49,9 @@ import org.slf4j.LoggerFactory;
  *       after {@link ProcessSpec#killGrace()}. When the main process exits by itself, the processes it left
  *       behind in its session are ended the same way. {@code run} returns once every process of the tree is gone
  *       and both readers have finished (waiting a bounded time for either).</li>
- *   <li>A JVM shutdown hook ends the trees of commands still running when the JVM exits (e.g. on Ctrl-C).</li>
+ *   <li>A JVM shutdown hook ends the trees of commands still running when the JVM exits (e.g. on Ctrl-C); such a
+ *       run ends {@link Termination#CANCELLED} (whatever status the signal left), so a build reports itself
+ *       cancelled, not failed.</li>
  *   <li>A command whose cancellation is signalled before it starts is not started: the result is
  *       {@link Termination#CANCELLED} with exit code -1.</li>
  * </ul>
@@ -150,14 +153,21 @@ public final class JdkProcessRunner implements ProcessRunner {
         Termination termination = Termination.EXITED;
         boolean registered = false;
         CompletableFuture<Void> cancelled = new CompletableFuture<>();
+        // set before the shutdown hook signals the tree, so that a command it ends counts as cancelled even when
+        // this thread only sees it after the command has exited (e.g. with status 143)
+        AtomicBoolean endedByShutdown = new AtomicBoolean();
         AutoCloseable cancelRegistration = () -> {};
         if (shutdownHook) {
             try {
-                LiveProcesses.register(tree);
+                LiveProcesses.register(tree, () -> {
+                    endedByShutdown.set(true);
+                    cancelled.complete(null);
+                });
                 registered = true;
             } catch (IllegalStateException e) {
                 // the JVM is shutting down: the command must not outlive it
                 LOG.debug("the JVM is shutting down; ending pid {} at once", process.pid());
+                endedByShutdown.set(true);
                 cancelled.complete(null);
             }
         }
@@ -191,18 +201,22 @@ public final class JdkProcessRunner implements ProcessRunner {
             }
             // after a normal exit this ends the leftovers (e.g. "sleep 1000 &") in the command's session
             tree.terminate();
+            awaitReaders(tree, stdout, stderr, sink);
         } finally {
-            if (registered) {
-                LiveProcesses.deregister(tree);
-            }
             try {
                 cancelRegistration.close();
             } catch (Exception e) {
                 LOG.debug("could not deregister the cancel callback", e);
             }
+            if (registered) {
+                LiveProcesses.deregister(tree);
+            }
         }
 
-        awaitReaders(tree, stdout, stderr, sink);
+        if (endedByShutdown.get() && termination == Termination.EXITED) {
+            LOG.debug("pid {} was ended by the JVM's shutdown hook", process.pid());
+            termination = Termination.CANCELLED;
+        }
         int exitCode = exitCode(process);
         if (interrupted || tree.interrupted() || sink.interrupted) {
             Thread.currentThread().interrupt();

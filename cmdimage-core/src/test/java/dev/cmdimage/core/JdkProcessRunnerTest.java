@@ -500,6 +500,27 @@ class JdkProcessRunnerTest {
     }
 
     @Test
+    void aCommandEndedByTheShutdownHookEndsCancelledNotFailed() throws Exception {
+        // "exec sleep": SIGTERM ends the main process itself, which then exits with status 143
+        String script = "echo started; exec sleep " + marker;
+        Process jvm = startJvm(ShutdownHookMain.class, "-Xmx64m", script, "report");
+        try {
+            awaitOutput(jvm, "RUNNING started");
+            Processes.awaitSleeping(marker, 1, Duration.ofSeconds(10));
+
+            interrupt(jvm);
+            assertThat(jvm.waitFor(30, TimeUnit.SECONDS)).as("the JVM exits").isTrue();
+
+            String output = Files.readString(dir.resolve("jvm.out"));
+            assertThat(output).contains("RESULT termination=CANCELLED exit=143");
+            assertThat(Processes.withMarker(marker)).isEmpty();
+        } finally {
+            jvm.destroyForcibly();
+            Processes.killMarked(marker);
+        }
+    }
+
+    @Test
     void withoutTheShutdownHookCommandsOutliveTheJvm() throws Exception {
         // the counterpart of the test above: shows that what it checks can fail
         String script = "sleep " + marker + " & sleep " + marker + " & echo started; wait";

@@ -205,6 +205,16 @@ class DockerConfigCredentialsTest {
     }
 
     @Test
+    void failingHelperThatPrintedItsAnswerNeverShowsTheSecret() throws Exception {
+        helper("half", "echo '{\"ServerURL\":\"myreg.io\",\"Username\":\"frank\",\"Secret\":\"topsecret-42\"}'; exit 1");
+        config("{\"credHelpers\":{\"myreg.io\":\"half\"}}");
+        assertThatThrownBy(() -> provider().find("myreg.io"))
+                .isInstanceOf(CredentialsException.class)
+                .hasMessageContaining("docker-credential-half failed for myreg.io (exit status 1)")
+                .hasMessageNotContaining("topsecret-42");
+    }
+
+    @Test
     void helperAnsweringNonsenseIsAnError() throws Exception {
         helper("odd", "echo 'hello'");
         config("{\"credHelpers\":{\"myreg.io\":\"odd\"}}");

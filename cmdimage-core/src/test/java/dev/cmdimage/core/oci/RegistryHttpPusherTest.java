@@ -15,10 +15,12 @@ import dev.cmdimage.core.RegistryHttpPusher;
 import dev.cmdimage.spi.Cancellation;
 import dev.cmdimage.spi.CredentialsProvider;
 import dev.cmdimage.spi.RegistryCredentials;
+import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -314,6 +316,53 @@ class RegistryHttpPusherTest {
                 .push(ref, progress::add, Cancellation.never()))
                 .isInstanceOf(PushException.class)
                 .hasMessageContaining("timed out after 1s waiting for the registry to answer PUT /v2/team/app/blobs/uploads/");
+    }
+
+    @Test
+    void aRegistryThatStallsHalfWayThroughABodyIsCutOff() throws Exception {
+        // answers every request with the head of an error and the first byte of its body, then sends nothing more
+        try (java.net.ServerSocket server = new java.net.ServerSocket(0, 10, java.net.InetAddress.getLoopbackAddress())) {
+            List<java.net.Socket> held = Collections.synchronizedList(new ArrayList<>());
+            Thread acceptor = new Thread(() -> {
+                while (!server.isClosed()) {
+                    try {
+                        java.net.Socket socket = server.accept();
+                        held.add(socket);
+                        socket.getInputStream().read(new byte[8192]);
+                        socket.getOutputStream().write(("HTTP/1.1 403 Forbidden\r\nContent-Type: application/json\r\n"
+                                + "Content-Length: 100\r\n\r\n{").getBytes(StandardCharsets.US_ASCII));
+                        socket.getOutputStream().flush();
+                    } catch (IOException e) {
+                        return;
+                    }
+                }
+            }, "stalling-registry");
+            acceptor.setDaemon(true);
+            acceptor.start();
+            ImageRef stalled = ImageRef.parse("127.0.0.1:" + server.getLocalPort() + "/team/app:v1");
+            layout.entry(image.descriptor(), stalled.familiarString());
+            CompletableFuture<Throwable> outcome = CompletableFuture.supplyAsync(() -> {
+                try {
+                    pusher().requestTimeout(Duration.ofSeconds(1)).build().push(stalled, progress::add,
+                            Cancellation.never());
+                    return null;
+                } catch (Throwable t) {
+                    return t;
+                }
+            });
+            try {
+                // a hang guard, not a speed check: before the fix this push never returned
+                assertThat(outcome.get(60, TimeUnit.SECONDS))
+                        .isInstanceOf(PushException.class)
+                        .hasMessageContaining("HTTP 403");
+            } finally {
+                synchronized (held) {
+                    for (java.net.Socket socket : held) {
+                        socket.close();
+                    }
+                }
+            }
+        }
     }
 
     @Test

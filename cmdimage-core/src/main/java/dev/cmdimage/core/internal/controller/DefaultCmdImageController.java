@@ -77,6 +77,12 @@ public final class DefaultCmdImageController implements CmdImageController {
     private static final String SLOT_REASON = "waiting for a build slot";
     private static final String ENDING_REASON = "waiting for the cancelled build to end";
     private static final Duration DRAIN_BOUND = Duration.ofSeconds(10);
+    /**
+     * The longest close() waits for cancelled builds to end. The builder's contract makes every build end soon
+     * after cancel (the default one within its kill grace); this only keeps a builder that breaks it from hanging
+     * close() forever.
+     */
+    private static final Duration CLOSE_BOUND = Duration.ofSeconds(120);
     private static final Comparator<Entry> BUILD_ORDER =
             Comparator.comparingInt((Entry e) -> e.position).thenComparing(e -> e.name);
     private static final Comparator<Entry> QUEUE_ORDER =
@@ -258,10 +264,18 @@ public final class DefaultCmdImageController implements CmdImageController {
         cancelAll(cancels);
         boolean interrupted = false;
         synchronized (lock) {
-            // Every build ends after cancel (the builder's contract): this wait is bounded by its kill grace.
+            // Every build ends after cancel (the builder's contract): this wait is bounded by its kill grace, and
+            // by CLOSE_BOUND should a builder break that contract.
+            long closeDeadline = System.nanoTime() + CLOSE_BOUND.toNanos();
             while (inFlight > 0) {
+                long left = closeDeadline - System.nanoTime();
+                if (left <= 0) {
+                    LOG.debug("closing: {} cancelled build(s) still running after {}; no longer waiting", inFlight,
+                            CLOSE_BOUND);
+                    break;
+                }
                 try {
-                    lock.wait();
+                    TimeUnit.NANOSECONDS.timedWait(lock, left);
                 } catch (InterruptedException e) {
                     interrupted = true;
                 }

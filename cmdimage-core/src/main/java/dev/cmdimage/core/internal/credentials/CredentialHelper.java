@@ -19,7 +19,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Runs {@code docker-credential-<name> get} the way the Docker CLI does: the server URL on stdin, a JSON object
@@ -28,6 +31,8 @@ import java.util.concurrent.TimeUnit;
 public final class CredentialHelper {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final int MAX_OUTPUT = 64 * 1024;
+    /** How long a killed helper may take to be gone. */
+    private static final Duration KILL_WAIT = Duration.ofSeconds(5);
     /** The user name helpers return for an identity token. */
     private static final String TOKEN_USERNAME = "<token>";
 
@@ -141,14 +146,42 @@ public final class CredentialHelper {
     }
 
     private static String firstLine(String s) {
+        if (s.contains("Secret") || s.startsWith("{")) {
+            // a failing helper that still printed its JSON answer: never repeat a secret in a message
+            return "(an answer holding a JSON object, not shown)";
+        }
         int nl = s.indexOf('\n');
         String line = (nl < 0 ? s : s.substring(0, nl)).trim();
         return line.length() > 300 ? line.substring(0, 300) + "..." : line;
     }
 
+    /** Kills the helper and its children and waits (bounded) until they are gone, so none outlives the call. */
     private static void kill(Process p) {
-        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        List<ProcessHandle> children = p.descendants().toList();
+        children.forEach(ProcessHandle::destroyForcibly);
         p.destroyForcibly();
+        long deadline = System.nanoTime() + KILL_WAIT.toNanos();
+        boolean interrupted = false;
+        for (CompletableFuture<?> exit : exits(p, children)) {
+            long left = deadline - System.nanoTime();
+            try {
+                exit.get(Math.max(0, left), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                interrupted = true;
+            } catch (ExecutionException | TimeoutException e) {
+                // SIGKILL cannot be ignored: only an unkillable (e.g. stuck in I/O) process gets here; go on
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static List<CompletableFuture<?>> exits(Process p, List<ProcessHandle> children) {
+        List<CompletableFuture<?>> exits = new ArrayList<>();
+        exits.add(p.onExit());
+        children.forEach(child -> exits.add(child.onExit()));
+        return exits;
     }
 
     /** Reads a stream to its end on a daemon thread, keeping at most {@link #MAX_OUTPUT} bytes. */

@@ -12,7 +12,8 @@ import java.util.Map;
  * @param environment the command's complete environment
  */
 record Prepared(Expectation expectation, Path directory, Map<String, String> environment) {
-    /** Secret environment values are masked. */
+
+    /** Secret values of the environment are masked. */
     @Override
     public String toString() {
         return "Prepared[expectation=" + expectation + ", directory=" + directory + ", environment="

@@ -44,7 +44,7 @@ public final class ChunkedBodyPublisher implements HttpRequest.BodyPublisher {
         private final AtomicLong demand = new AtomicLong();
         private final AtomicBoolean draining = new AtomicBoolean();
         private volatile boolean finished;
-        private InputStream in;
+        private volatile InputStream in;
 
         Subscription(Flow.Subscriber<? super ByteBuffer> subscriber) {
             this.subscriber = subscriber;
@@ -72,6 +72,9 @@ public final class ChunkedBodyPublisher implements HttpRequest.BodyPublisher {
                     while (!finished && demand.get() > 0) {
                         ByteBuffer chunk = next();
                         if (chunk == null) {
+                            if (finished) {
+                                return; // cancelled while the source was being opened
+                            }
                             finish();
                             subscriber.onComplete();
                             return;
@@ -93,6 +96,11 @@ public final class ChunkedBodyPublisher implements HttpRequest.BodyPublisher {
         private ByteBuffer next() throws IOException {
             if (in == null) {
                 in = source.get();
+                if (finished) {
+                    // cancel() ran while the source was being opened and may not have seen it: close it here
+                    finish();
+                    return null;
+                }
             }
             byte[] buf = new byte[CHUNK];
             int filled = 0;

@@ -32,6 +32,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -423,8 +424,8 @@ public final class RegistrySession {
                         + saying(readErrors(r)));
             }
             JsonNode json;
-            try (InputStream in = r.body()) {
-                json = OciLayout.json().readTree(in.readNBytes(MAX_ERROR_BODY));
+            try {
+                json = OciLayout.json().readTree(readBody(r));
             } catch (IOException e) {
                 throw fail("the token service " + authority + " sent an unreadable answer");
             }
@@ -564,10 +565,10 @@ public final class RegistrySession {
     }
 
     /** {@code CODE: message; ...} from the registry's error JSON, or {@code null}. Closes the body. */
-    private static String readErrors(HttpResponse<InputStream> r) {
+    private String readErrors(HttpResponse<InputStream> r) {
         byte[] bytes;
-        try (InputStream in = r.body()) {
-            bytes = in.readNBytes(MAX_ERROR_BODY);
+        try {
+            bytes = readBody(r);
         } catch (IOException e) {
             return null;
         }
@@ -611,6 +612,29 @@ public final class RegistrySession {
 
     private PushException cancelled() {
         return new PushException("push of " + refText + " to " + registry + " cancelled", refText);
+    }
+
+    /**
+     * At most {@link #MAX_ERROR_BODY} bytes of a response's body; closes it. The request timeout only covers the
+     * wait for the response's head, so a registry that stops sending half-way through a body would make this wait
+     * forever: the body is cut off (and this fails) after another request timeout, or at once on cancellation.
+     */
+    private byte[] readBody(HttpResponse<InputStream> r) throws IOException {
+        InputStream in = r.body();
+        AtomicBoolean done = new AtomicBoolean();
+        Runnable cut = () -> {
+            if (!done.get()) {
+                closeQuietly(in);
+            }
+        };
+        CompletableFuture.delayedExecutor(settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS).execute(cut);
+        AutoCloseable onCancel = cancellation.onCancel(cut);
+        try (in) {
+            return in.readNBytes(MAX_ERROR_BODY);
+        } finally {
+            done.set(true);
+            closeQuietly(onCancel);
+        }
     }
 
     private static void close(HttpResponse<InputStream> r) {

@@ -6,14 +6,14 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The prepared environment of a build, printed, masks secret values as every other printed environment does. */
 class PreparedTest {
     @Test
     void toStringMasksSecretEnvironmentValues() {
-        Prepared prepared = new Prepared(new Expectation(null, Path.of("/work/ref.txt")), Path.of("/work"),
-                Map.of("NPM_TOKEN", "npm_0123456789abcdef", "GREETING", "hello"));
+        Prepared prepared = new Prepared(null, Path.of("/work"),
+                Map.of("REGISTRY_PASSWORD", "hunter2-secret", "GITHUB_TOKEN", "ghp_secret-token", "HOME", "/home/u"));
 
-        assertThat(prepared.toString()).contains("NPM_TOKEN=<redacted>", "GREETING=hello")
-                .doesNotContain("npm_0123456789abcdef");
+        assertThat(prepared.toString())
+                .doesNotContain("hunter2-secret", "ghp_secret-token")
+                .contains("REGISTRY_PASSWORD=<redacted>", "GITHUB_TOKEN=<redacted>", "HOME=/home/u", "/work");
     }
 }
