@@ -63,7 +63,7 @@ public interface CmdImageController extends AutoCloseable {
      *
      * @return a handle whose {@code close()} unsubscribes
      */
-    AutoCloseable subscribe(Listener listener);
+    Subscription subscribe(Listener listener);
 
     /**
      * Waits until nothing is building or due to build (every CmdImage is waiting or completed) and every change has

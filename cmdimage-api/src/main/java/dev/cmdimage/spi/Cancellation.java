@@ -1,5 +1,6 @@
 package dev.cmdimage.spi;
 
+import dev.cmdimage.api.Subscription;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -50,9 +51,9 @@ public final class Cancellation {
     /**
      * Runs {@code callback} on cancellation, at once when already cancelled.
      *
-     * @return a handle whose {@code close()} removes the callback
+     * @return a subscription whose {@code close()} removes the callback
      */
-    public AutoCloseable onCancel(Runnable callback) {
+    public Subscription onCancel(Runnable callback) {
         synchronized (this) {
             if (!cancelled) {
                 callbacks.add(callback);

@@ -57,7 +57,7 @@ class WatchSyncTest {
         }
 
         @Override
-        public AutoCloseable subscribe(Listener listener) {
+        public dev.cmdimage.api.Subscription subscribe(Listener listener) {
             return () -> {};
         }
 

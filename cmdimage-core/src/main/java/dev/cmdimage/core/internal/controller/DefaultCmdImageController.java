@@ -222,7 +222,7 @@ public final class DefaultCmdImageController implements CmdImageController {
     }
 
     @Override
-    public AutoCloseable subscribe(Listener listener) {
+    public dev.cmdimage.api.Subscription subscribe(Listener listener) {
         Objects.requireNonNull(listener, "listener");
         listeners.add(listener);
         return () -> listeners.remove(listener);
