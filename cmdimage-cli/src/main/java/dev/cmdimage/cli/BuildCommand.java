@@ -7,15 +7,14 @@ import dev.cmdimage.api.CmdImageStatus;
 import dev.cmdimage.api.ImageMap;
 import dev.cmdimage.api.MicroTime;
 import dev.cmdimage.core.CmdImageCodec;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -42,22 +41,8 @@ final class BuildCommand implements Callable<Integer> {
             description = "Output format of the List on stdout: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     OutputFormat output;
 
-    @Option(names = "--timeout", paramLabel = "DURATION",
-            description = "The longest each build's command may run, e.g. 90s, 5m, 1h30m, 500ms; its processes"
-                    + " are killed when it runs out (default: no limit).")
-    Duration timeout;
-
-    @Option(names = "--image-store", paramLabel = "auto|docker|oci:DIR", defaultValue = "auto",
-            description = "Where images are verified and retagged: the Docker engine (docker), an OCI image"
-                    + " layout directory (oci:DIR), or auto: the Docker engine when one answers, else"
-                    + " oci:.cmdimage/oci (default: ${DEFAULT-VALUE}).")
-    ImageStoreOption imageStore;
-
-    @Option(names = "--insecure-registry", paramLabel = "HOST[:PORT]",
-            description = "A registry the OCI image store may push to over plain HTTP, like the Docker engine's"
-                    + " setting of that name (repeatable; loopback registries always may). Everything else is"
-                    + " pushed over verified HTTPS.")
-    Set<String> insecureRegistries = new LinkedHashSet<>();
+    @Mixin
+    BuildOptions options = new BuildOptions();
 
     @Parameters(paramLabel = "FILE", description = "YAML (one or more documents) or JSON holding CmdImage,"
             + " CmdImageList, ImageMap and Cluster objects; - for stdin.")
@@ -78,14 +63,14 @@ final class BuildCommand implements Callable<Integer> {
             FileInput.printProblems(e, cli);
             return Main.USAGE;
         }
-        ImageStoreChoice.Chosen store = ImageStoreChoice.choose(imageStore, insecureRegistries, input.needsImageStore(), cli, reporter);
+        ImageStoreChoice.Chosen store = options.chooseStore(input.needsImageStore(), cli, reporter);
         // with a store that does not answer, what needs it fails at once, naming the address tried
         Set<String> storeDown = new HashSet<>();
         if (store.unusable() != null) {
             input.cmdImages().stream().filter(FileInput::needsImageStore).forEach(c -> storeDown.add(c.name()));
         }
         List<ApiObject> result;
-        try (Wiring wiring = Wiring.start(cli, store, input.baseDir(), timeout, reporter, reporter)) {
+        try (Wiring wiring = Wiring.start(cli, store, input.baseDir(), options.timeout, reporter, reporter)) {
             CmdImageController controller = wiring.controller();
             for (ApiObject o : input.toApply()) {
                 if (o instanceof CmdImage image && storeDown.contains(image.name())) {

@@ -4,10 +4,9 @@ import dev.cmdimage.api.ApiObject;
 import dev.cmdimage.api.CmdImageController;
 import dev.cmdimage.core.CmdImageCodec;
 import java.time.Duration;
-import java.util.LinkedHashSet;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -39,19 +38,8 @@ final class WatchCommand implements Callable<Integer> {
             description = "Output format of each changed object: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     OutputFormat output;
 
-    @Option(names = "--timeout", paramLabel = "DURATION",
-            description = "The longest each build's command may run, e.g. 90s, 5m, 1h30m (default: no limit).")
-    Duration timeout;
-
-    @Option(names = "--image-store", paramLabel = "auto|docker|oci:DIR", defaultValue = "auto",
-            description = "Where images are verified and retagged, as for build (default: ${DEFAULT-VALUE}).")
-    ImageStoreOption imageStore;
-
-    @Option(names = "--insecure-registry", paramLabel = "HOST[:PORT]",
-            description = "A registry the OCI image store may push to over plain HTTP, like the Docker engine's"
-                    + " setting of that name (repeatable; loopback registries always may). Everything else is"
-                    + " pushed over verified HTTPS.")
-    Set<String> insecureRegistries = new LinkedHashSet<>();
+    @Mixin
+    BuildOptions options = new BuildOptions();
 
     @Parameters(paramLabel = "FILE", description = "YAML or JSON file holding CmdImage, CmdImageList, ImageMap and"
             + " Cluster objects.")
@@ -79,14 +67,14 @@ final class WatchCommand implements Callable<Integer> {
             return Main.USAGE;
         }
         // later versions of FILE may add CmdImages that need one, so a store is chosen whatever FILE holds now
-        ImageStoreChoice.Chosen store = ImageStoreChoice.choose(imageStore, insecureRegistries, true, cli, reporter);
+        ImageStoreChoice.Chosen store = options.chooseStore(true, cli, reporter);
         CmdImageController.Listener printer = (object, deleted) -> {
             reporter.changed(object, deleted);
             if (!deleted) {
                 print(codec, object);
             }
         };
-        try (Wiring wiring = Wiring.start(cli, store, input.baseDir(), timeout, reporter, printer)) {
+        try (Wiring wiring = Wiring.start(cli, store, input.baseDir(), options.timeout, reporter, printer)) {
             CmdImageController controller = wiring.controller();
             FileInput.sync(controller, null, input);
             String problemsShown = null;

@@ -1,0 +1,31 @@
+package dev.cmdimage.cli;
+
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import picocli.CommandLine.Option;
+
+/** The options {@code build} and {@code watch} share: how each build runs and where its image goes. */
+final class BuildOptions {
+    @Option(names = "--timeout", paramLabel = "DURATION",
+            description = "The longest each build's command may run, e.g. 90s, 5m, 1h30m, 500ms; its processes"
+                    + " are killed when it runs out (default: no limit).")
+    Duration timeout;
+
+    @Option(names = "--image-store", paramLabel = "auto|docker|oci:DIR", defaultValue = "auto",
+            description = "Where images are verified and retagged: the Docker engine (docker), an OCI image"
+                    + " layout directory (oci:DIR), or auto: the Docker engine when one answers, else"
+                    + " oci:.cmdimage/oci (default: ${DEFAULT-VALUE}).")
+    ImageStoreOption imageStore;
+
+    @Option(names = "--insecure-registry", paramLabel = "HOST[:PORT]",
+            description = "A registry the OCI image store may push to over plain HTTP, like the Docker engine's"
+                    + " setting of that name (repeatable; loopback registries always may). Everything else is"
+                    + " pushed over verified HTTPS.")
+    Set<String> insecureRegistries = new LinkedHashSet<>();
+
+    /** The image store and pusher these options ask for. */
+    ImageStoreChoice.Chosen chooseStore(boolean needed, Cli cli, StderrReporter reporter) {
+        return ImageStoreChoice.choose(imageStore, insecureRegistries, needed, cli, reporter);
+    }
+}
