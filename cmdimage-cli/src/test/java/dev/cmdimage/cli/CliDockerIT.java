@@ -2,7 +2,6 @@ package dev.cmdimage.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.cmdimage.api.CmdImage;
 import dev.cmdimage.docker.DockerEngine;
@@ -28,18 +27,13 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code CI=true} these fail when the services cannot be reached; elsewhere they are skipped.
  */
 class CliDockerIT {
-    static final String DOCKER_HOST = env("CMDIMAGE_TEST_DOCKER_HOST", "unix:///run/cmdimage-test/docker.sock");
-    static final String REGISTRY = env("CMDIMAGE_TEST_REGISTRY", "127.0.0.1:5000");
-    private static final String HOW = "start them with: source scripts/services.sh && services_start";
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    static final String DOCKER_HOST =
+            TestServices.env("CMDIMAGE_TEST_DOCKER_HOST", "unix:///run/cmdimage-test/docker.sock");
+    static final String REGISTRY = TestServices.REGISTRY;
+    private static final HttpClient HTTP = TestServices.HTTP;
 
     @TempDir
     Path tmp;
-
-    private static String env(String key, String def) {
-        String v = System.getenv(key);
-        return v == null || v.isBlank() ? def : v;
-    }
 
     @BeforeEach
     void engineAnswers() {
@@ -51,17 +45,7 @@ class CliDockerIT {
         } catch (Exception e) {
             down = e.getMessage();
         }
-        require(down == null, "the Docker engine at " + DOCKER_HOST + " does not answer: " + down);
-    }
-
-    private static void require(boolean ok, String what) {
-        if (ok) {
-            return;
-        }
-        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-            fail(what + "; CI=true, so this integration test fails instead of skipping; " + HOW);
-        }
-        assumeTrue(false, what + "; skipping. To run the integration tests, " + HOW);
+        TestServices.require(down == null, "the Docker engine at " + DOCKER_HOST + " does not answer: " + down);
     }
 
     private Map<String, String> engineEnv() {
@@ -151,7 +135,7 @@ class CliDockerIT {
 
     @Test
     void aClusterWithARegistryGetsTheImagePushedAndTheRegistryHasTheTag() throws Exception {
-        require(registryAnswers(), "the registry at " + REGISTRY + " does not answer");
+        TestServices.requireRegistry();
         String name = "cli-it-" + UUID.randomUUID().toString().substring(0, 8);
         Path dir = example("hello-docker").getParent();
         Files.writeString(dir.resolve("push.yaml"), """
@@ -186,15 +170,4 @@ class CliDockerIT {
         assertThat(tags.body()).contains("\"" + tag + "\"");
     }
 
-    private static boolean registryAnswers() {
-        try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create("http://" + REGISTRY + "/v2/"))
-                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
 }

@@ -1,11 +1,8 @@
 package dev.cmdimage.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.cmdimage.api.CmdImage;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,15 +22,15 @@ import org.junit.jupiter.api.io.TempDir;
  * when the registry cannot be reached; elsewhere it is skipped.
  */
 class CliRegistryIT {
-    static final String REGISTRY = System.getenv().getOrDefault("CMDIMAGE_TEST_REGISTRY", "127.0.0.1:5000");
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    static final String REGISTRY = TestServices.REGISTRY;
+    private static final HttpClient HTTP = TestServices.HTTP;
 
     @TempDir
     Path tmp;
 
     @Test
     void anImageInTheOciStoreIsPushedToTheClustersRegistryWithoutAnEngine() throws Exception {
-        requireRegistry();
+        TestServices.requireRegistry();
         String name = "cli-oci-it-" + UUID.randomUUID().toString().substring(0, 8);
         Path helloOci = JarProcess.REPO.resolve("examples/hello-oci");
         Files.writeString(tmp.resolve("push.yaml"), """
@@ -70,24 +67,5 @@ class CliRegistryIT {
         assertThat(manifest.statusCode()).as(manifest.body()).isEqualTo(200);
         // the content tag is the config digest's first 16 hex digits: the registry holds that very config
         assertThat(manifest.body()).contains("sha256:" + tag.substring("tilt-".length()));
-    }
-
-    private static void requireRegistry() {
-        boolean up;
-        try {
-            up = HTTP.send(HttpRequest.newBuilder(URI.create("http://" + REGISTRY + "/v2/"))
-                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-        } catch (IOException e) {
-            up = false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            up = false;
-        }
-        String what = "the registry at " + REGISTRY + " does not answer";
-        String how = "start it with: source scripts/services.sh && services_start";
-        if (!up && "true".equalsIgnoreCase(System.getenv("CI"))) {
-            fail(what + "; CI=true, so this integration test fails instead of skipping; " + how);
-        }
-        assumeTrue(up, what + "; skipping. " + how);
     }
 }
