@@ -7,7 +7,7 @@ import dev.cmdimage.api.PushException;
 import dev.cmdimage.core.internal.oci.Descriptor;
 import dev.cmdimage.core.internal.oci.OciImages;
 import dev.cmdimage.core.internal.registryhttp.PushSettings;
-import dev.cmdimage.core.internal.registryhttp.RegistrySession;
+import dev.cmdimage.core.internal.registryhttp.RegistryTransport;
 import dev.cmdimage.core.internal.registryhttp.TokenCache;
 import dev.cmdimage.spi.Cancellation;
 import dev.cmdimage.spi.CredentialsProvider;
@@ -101,7 +101,7 @@ public final class RegistryHttpPusher implements RegistryPusher {
             throw new PushException("cannot push " + refText + " to " + ref.domain() + ": " + e.getMessage(), refText,
                     e);
         }
-        RegistrySession session = new RegistrySession(http, settings, tokens, schemes, ref.domain(), ref.path(),
+        RegistryTransport session = new RegistryTransport(http, settings, tokens, schemes, ref.domain(), ref.path(),
                 creds, cancel, refText);
         session.start();
         long total = plan.blobs().stream().mapToLong(Descriptor::size).sum();

@@ -42,8 +42,8 @@ import org.slf4j.LoggerFactory;
  * blob existence checks, streaming blob uploads, manifest uploads. Every failure becomes a {@link PushException}
  * naming the ref and the registry; secrets never appear in messages or logs.
  */
-public final class RegistrySession {
-    private static final Logger LOG = LoggerFactory.getLogger(RegistrySession.class);
+public final class RegistryTransport {
+    private static final Logger LOG = LoggerFactory.getLogger(RegistryTransport.class);
     private static final int MAX_ERROR_BODY = 64 * 1024;
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(10);
 
@@ -70,7 +70,7 @@ public final class RegistrySession {
      * @param credentials the credentials, or {@code null} for anonymous
      * @param refText     the ref for messages
      */
-    public RegistrySession(HttpClient http, PushSettings settings, TokenCache tokens, Map<String, String> schemes,
+    public RegistryTransport(HttpClient http, PushSettings settings, TokenCache tokens, Map<String, String> schemes,
             String registry, String repository, RegistryCredentials credentials, Cancellation cancellation,
             String refText) {
         this.http = http;
