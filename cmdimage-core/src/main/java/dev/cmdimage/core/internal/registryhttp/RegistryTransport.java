@@ -335,14 +335,15 @@ public final class RegistryTransport {
 
     /** The registry took the connection and said nothing. */
     public String silence(String scheme, Duration timeout, String what) {
-        return "the registry " + apiHost + " did not answer over " + scheme + " within " + timeout.toSeconds() + "s ("
-                + what + ")";
+        String within = timeout.toMillis() % 1000 == 0 ? timeout.toSeconds() + "s" : timeout.toMillis() + "ms";
+        return "the registry " + apiHost + " did not answer over " + scheme + " within " + within + " (" + what + ")";
     }
 
     /**
      * At most {@link #MAX_ERROR_BODY} bytes of a response's body; closes it. The request timeout only covers the
      * wait for the response's head, so a registry that stops sending half-way through a body would make this wait
      * forever: the body is cut off (and this fails) after another request timeout, or at once on cancellation.
+     * The timer is cancelled when the reading ends, so nothing of the push stays queued in the JDK's scheduler.
      */
     public byte[] readBody(HttpResponse<InputStream> r) throws IOException {
         InputStream in = r.body();
@@ -352,12 +353,18 @@ public final class RegistryTransport {
                 closeQuietly(in);
             }
         };
-        CompletableFuture.delayedExecutor(settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS).execute(cut);
+        CompletableFuture<Void> reading = new CompletableFuture<>();
+        reading.orTimeout(settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS).whenComplete((v, e) -> {
+            if (e instanceof TimeoutException) {
+                cut.run();
+            }
+        });
         AutoCloseable onCancel = cancellation.onCancel(cut);
         try (in) {
             return in.readNBytes(MAX_ERROR_BODY);
         } finally {
             done.set(true);
+            reading.complete(null); // cancels the timer
             closeQuietly(onCancel);
         }
     }
