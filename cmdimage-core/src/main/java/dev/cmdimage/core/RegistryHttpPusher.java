@@ -6,8 +6,10 @@ import dev.cmdimage.api.ImageStoreException;
 import dev.cmdimage.api.PushException;
 import dev.cmdimage.core.internal.oci.Descriptor;
 import dev.cmdimage.core.internal.oci.OciImages;
+import dev.cmdimage.core.internal.registryhttp.BlobUploader;
+import dev.cmdimage.core.internal.registryhttp.ManifestUploader;
 import dev.cmdimage.core.internal.registryhttp.PushSettings;
-import dev.cmdimage.core.internal.registryhttp.RegistrySession;
+import dev.cmdimage.core.internal.registryhttp.RegistryClient;
 import dev.cmdimage.core.internal.registryhttp.TokenCache;
 import dev.cmdimage.spi.Cancellation;
 import dev.cmdimage.spi.CredentialsProvider;
@@ -27,7 +29,8 @@ import java.util.function.Consumer;
  * A {@link RegistryPusher} for images in an {@link OciLayoutStore}, speaking the Registry HTTP API v2 (Docker
  * Registry / OCI distribution spec) with the JDK's HTTP client: no Docker engine needed.
  *
- * <p>A push checks each blob with {@code HEAD} and skips the ones the registry has; uploads the others streaming
+ * <p>A push checks each blob with {@code HEAD} and skips the ones the registry has (a 200 answer; a redirect counts
+ * only when its target answers 200); uploads the others streaming
  * from the layout (one {@code POST}, one {@code PUT} with the digest; constant memory; the bytes are hashed while
  * read and a blob that does not match its digest fails the push); uploads child manifests of an image index by
  * digest, then the image's manifest or index under the ref's tag with its media type; and returns the manifest
@@ -35,12 +38,30 @@ import java.util.function.Consumer;
  *
  * <p>Authentication: anonymous, Basic, or the Bearer token challenge ({@code WWW-Authenticate: Bearer
  * realm=...,service=...,scope=...}; tokens fetched with the Basic credentials, with an identity token, or
- * anonymously, and cached per scope), with credentials from a {@link CredentialsProvider}. HTTPS with the JVM's
+ * anonymously, and cached per scope), with credentials from a {@link CredentialsProvider}.
+ * <ul>
+ * <li>Where credentials go: to the registry, and to the token service it names only when that service's host is
+ * the registry's host (any port), a host under it, or in the registry's domain, that is the registry's host
+ * without its first label when two or more labels remain ({@code auth.docker.io} for
+ * {@code registry-1.docker.io}, {@code gitlab.com} for {@code registry.gitlab.com}); an IP address matches only
+ * itself. A registry that names a token service elsewhere fails the push with a sentence saying so, and nothing
+ * secret is sent there. (The docker CLI sends them to whatever realm the registry names.)
+ * <li>What is asked for: the token's scope is always {@code repository:<name>:pull,push} for the pushed
+ * repository; a challenge naming more (another repository, {@code *}, the catalog) is not followed.
+ * <li>What is shown: the password or identity token, the base64 {@code user:password} and every bearer token
+ * received are replaced with {@code <redacted>} in every message, also in the error text a registry sends back.
+ * </ul>
+ *
+ * <p>HTTPS with the JVM's
  * certificate verification is the rule; plain HTTP only for loopback registries ({@code localhost},
- * {@code 127.0.0.0/8}, {@code [::1]}) and the hosts listed with {@link Builder#plainHttpHosts}. Requests answered
+ * {@code 127.0.0.0/8}, {@code [::1]}) and the hosts listed with {@link Builder#plainHttpHosts}. A registry allowed
+ * plain HTTP is first asked over plain HTTP; when it accepts the connection but does not answer within the request
+ * timeout (at most 10 s), the push fails saying so, with its address and scheme. A registry's host must be an IP
+ * address or a name whose last label starts with a letter ({@code 127.1} is neither: write {@code 127.0.0.1}).
+ * Requests answered
  * with 5xx, 408 or 429, and broken connections, are tried again with exponential backoff, a bounded number of
  * times. Every failure is a {@link PushException} naming the ref, the registry and the registry's own
- * {@code errors[].message}; credentials and tokens appear nowhere. Cancellation aborts the request in flight.
+ * {@code errors[].message}. Cancellation aborts the request in flight.
  *
  * <pre>{@code
  * RegistryPusher pusher = RegistryHttpPusher.builder(store)
@@ -101,17 +122,19 @@ public final class RegistryHttpPusher implements RegistryPusher {
             throw new PushException("cannot push " + refText + " to " + ref.domain() + ": " + e.getMessage(), refText,
                     e);
         }
-        RegistrySession session = new RegistrySession(http, settings, tokens, schemes, ref.domain(), ref.path(),
+        RegistryClient client = new RegistryClient(http, settings, tokens, schemes, ref.domain(), ref.path(),
                 creds, cancel, refText);
-        session.start();
+        client.start();
+        BlobUploader blobs = new BlobUploader(client);
+        ManifestUploader manifests = new ManifestUploader(client);
         long total = plan.blobs().stream().mapToLong(Descriptor::size).sum();
-        out.accept("pushing " + refText + " to " + session.base() + " (" + plan.blobs().size() + " blobs, "
+        out.accept("pushing " + refText + " to " + client.base() + " (" + plan.blobs().size() + " blobs, "
                 + human(total) + ")");
         for (Descriptor blob : plan.blobs()) {
-            if (session.hasBlob(blob)) {
+            if (blobs.exists(blob)) {
                 out.accept("blob " + shortDigest(blob.digest()) + " already exists");
             } else {
-                session.uploadBlob(blob, store.layout());
+                blobs.upload(blob, store.layout());
                 out.accept("blob " + shortDigest(blob.digest()) + " pushed (" + human(blob.size()) + ")");
             }
         }
@@ -120,7 +143,7 @@ public final class RegistryHttpPusher implements RegistryPusher {
             OciImages.Content m = plan.manifests().get(i);
             boolean top = i == plan.manifests().size() - 1;
             String reference = top && ref.tag() != null ? ref.tag() : m.descriptor().digest();
-            digest = session.putManifest(m.descriptor(), m.bytes(), reference);
+            digest = manifests.put(m.descriptor(), m.bytes(), reference);
             if (top) {
                 out.accept("manifest " + shortDigest(digest) + " pushed as " + refText);
             }

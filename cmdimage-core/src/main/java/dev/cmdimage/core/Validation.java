@@ -13,6 +13,7 @@ import dev.cmdimage.api.Redaction;
 import dev.cmdimage.api.RegistryHosting;
 import dev.cmdimage.api.ValidationException;
 import dev.cmdimage.core.internal.codec.Paths;
+import dev.cmdimage.core.internal.registryhttp.RegistryAddress;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -327,7 +328,7 @@ public final class Validation {
             }
             return "is not canonical: write \"" + meaning + "\"";
         }
-        return null;
+        return RegistryAddress.problem(parsed.domain());
     }
 
     private static String singleNameProblem(String name) {

@@ -200,6 +200,7 @@ class ValidationTest {
             gcr.io/My-Project                                | must be domain[:port][/path]: repository name must be lowercase
             localhost:5000:5001                              | must be domain[:port][/path]: invalid registry domain "localhost:5000:5001"
             reg_istry.example                                | must be domain[:port][/path]: invalid registry domain "reg_istry.example"
+            127.1:5000                                       | "127.1" is neither an IP address nor a host name whose last label starts with a letter, so the registry client cannot connect to it; write the address in full (e.g. 127.0.0.1)
             """)
     void registryHostsMustBeCanonical(String host, String why) {
         Cluster c = new Cluster(ObjectMeta.named("default"),

@@ -38,11 +38,14 @@ final class FakeRegistry implements AutoCloseable {
     static final String USER = "alice";
     static final String PASSWORD = "s3cret-Pa55word";
     static final String TOKEN = "tok-" + UUID.randomUUID();
+    /** In a fault's message: replaced by the faulted request's Authorization header. */
+    static final String ECHO_AUTHORIZATION = "$AUTHORIZATION";
 
     private static final Pattern BLOB = Pattern.compile("/v2/(.+)/blobs/(sha256:[0-9a-f]{64})");
     private static final Pattern UPLOADS = Pattern.compile("/v2/(.+)/blobs/uploads/");
     private static final Pattern UPLOAD = Pattern.compile("/v2/(.+)/blobs/uploads/([0-9a-f-]+)");
     private static final Pattern MANIFEST = Pattern.compile("/v2/(.+)/manifests/([^/]+)");
+    private static final Pattern STORAGE = Pattern.compile("/storage/(sha256:[0-9a-f]{64})");
 
     final HttpServer server;
     private final ExecutorService pool = Executors.newCachedThreadPool(r -> {
@@ -59,6 +62,10 @@ final class FakeRegistry implements AutoCloseable {
     private final Deque<Fault> faults = new ArrayDeque<>();
     volatile Auth auth = Auth.NONE;
     volatile String tokenRealmOverride;
+    /** When set, the scope every Bearer challenge names. */
+    volatile String challengeScopeOverride;
+    /** When set, every blob {@code HEAD} is answered 307 to {@code /storage/<digest>} (200 when held, else 404). */
+    volatile boolean redirectBlobHeads;
     volatile CountDownLatch hang;
     final CountDownLatch hanging = new CountDownLatch(1);
 
@@ -107,6 +114,13 @@ final class FakeRegistry implements AutoCloseable {
                 token(ex);
                 return;
             }
+            Matcher stored = STORAGE.matcher(path);
+            if (stored.matches()) {
+                // a blob store the registry redirects to, like S3 behind a registry
+                byte[] b = blobs.get(stored.group(1));
+                send(ex, b == null ? 404 : 200, null, null);
+                return;
+            }
             String authz = ex.getRequestHeaders().getFirst("Authorization");
             authorizations.add(authz == null ? "" : authz);
             if (!authorized(authz)) {
@@ -117,7 +131,8 @@ final class FakeRegistry implements AutoCloseable {
             Fault f = takeFault(request);
             if (f != null) {
                 drain(ex);
-                error(ex, f.status, f.code, f.message);
+                // a careless registry may echo the request's Authorization header in its error
+                error(ex, f.status, f.code, f.message.replace(ECHO_AUTHORIZATION, String.valueOf(authz)));
                 return;
             }
             CountDownLatch h = hang;
@@ -135,7 +150,10 @@ final class FakeRegistry implements AutoCloseable {
                 send(ex, 200, "{}".getBytes(StandardCharsets.UTF_8), null);
             } else if ((m = BLOB.matcher(path)).matches() && (method.equals("HEAD") || method.equals("GET"))) {
                 byte[] b = blobs.get(m.group(2));
-                if (b == null) {
+                if (redirectBlobHeads && method.equals("HEAD")) {
+                    ex.getResponseHeaders().add("Location", "http://" + domain() + "/storage/" + m.group(2));
+                    send(ex, 307, null, null);
+                } else if (b == null) {
                     error(ex, 404, "BLOB_UNKNOWN", "blob unknown to registry");
                 } else {
                     ex.getResponseHeaders().add("Docker-Content-Digest", m.group(2));
@@ -198,6 +216,9 @@ final class FakeRegistry implements AutoCloseable {
         String realm = tokenRealmOverride != null ? tokenRealmOverride : "http://" + domain() + "/token";
         Matcher m = Pattern.compile("/v2/(.+)/(blobs|manifests)/.*").matcher(path);
         String scope = m.matches() ? ",scope=\"repository:" + m.group(1) + ":pull,push\"" : "";
+        if (challengeScopeOverride != null) {
+            scope = ",scope=\"" + challengeScopeOverride + "\"";
+        }
         return "Bearer realm=\"" + realm + "\",service=\"fake-registry\"" + scope;
     }
 

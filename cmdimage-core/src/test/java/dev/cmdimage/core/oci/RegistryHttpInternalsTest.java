@@ -5,16 +5,24 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cmdimage.core.internal.oci.Digests;
 import dev.cmdimage.core.internal.registryhttp.Challenge;
+import dev.cmdimage.core.internal.registryhttp.CredentialMask;
 import dev.cmdimage.core.internal.registryhttp.PushSettings;
+import dev.cmdimage.core.internal.registryhttp.RegistryAddress;
+import dev.cmdimage.core.internal.registryhttp.RegistryAuthenticator;
 import dev.cmdimage.core.internal.registryhttp.VerifyingInputStream;
+import dev.cmdimage.spi.RegistryCredentials;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class RegistryHttpInternalsTest {
     @Test
@@ -81,5 +89,75 @@ class RegistryHttpInternalsTest {
 
         VerifyingInputStream longOne = new VerifyingInputStream(new ByteArrayInputStream(good), digest, 5);
         assertThatThrownBy(() -> longOne.transferTo(OutputStream.nullOutputStream())).hasMessageContaining("larger than");
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}: {2}")
+    @CsvSource(delimiter = '|', textBlock = """
+            registry-1.docker.io | auth.docker.io      | true
+            docker.io            | auth.docker.io      | true
+            registry.gitlab.com  | gitlab.com          | true
+            registry.example.com | gitlab.example.com  | true
+            ghcr.io              | ghcr.io             | true
+            example.com          | auth.example.com    | true
+            127.0.0.1            | 127.0.0.1           | true
+            Registry.Example.COM | registry.example.com | true
+            127.0.0.1            | localhost           | false
+            localhost            | 127.0.0.1           | false
+            10.0.0.5             | 10.0.0.6            | false
+            ghcr.io              | evil.io             | false
+            example.com          | auth.example.org    | false
+            registry.example.com | example.com.evil.net | false
+            registry.example.com | evilexample.com     | false
+            [::1]                | localhost           | false
+            """)
+    void credentialsGoOnlyToATokenServiceOnTheRegistrysHostOrDomain(String registry, String realm, boolean allowed) {
+        assertThat(RegistryAuthenticator.mayReceiveCredentials(registry, realm)).isEqualTo(allowed);
+    }
+
+    @Test
+    void onlyPullAndPushOnTheRepositoryAreWithinAPush() {
+        assertThat(RegistryAuthenticator.withinPush("repository:team/app:pull,push", "team/app")).isTrue();
+        assertThat(RegistryAuthenticator.withinPush("repository:team/app:pull", "team/app")).isTrue();
+        assertThat(RegistryAuthenticator.withinPush(" repository:team/app:push  repository:team/app:pull ", "team/app"))
+                .isTrue();
+
+        assertThat(RegistryAuthenticator.withinPush("repository:team/app:*", "team/app")).isFalse();
+        assertThat(RegistryAuthenticator.withinPush("repository:team/app:pull,delete", "team/app")).isFalse();
+        assertThat(RegistryAuthenticator.withinPush("repository:team/other:pull", "team/app")).isFalse();
+        assertThat(RegistryAuthenticator.withinPush("repository:team/app:pull registry:catalog:*", "team/app"))
+                .isFalse();
+        assertThat(RegistryAuthenticator.withinPush("registry:catalog:*", "team/app")).isFalse();
+        assertThat(RegistryAuthenticator.withinPush("repository:team/app", "team/app")).isFalse();
+    }
+
+    @Test
+    void theMaskHidesEveryFormOfTheCredentialsAndTheTokensReceived() {
+        String secret = "p@ss w0rd+/=";
+        CredentialMask mask = new CredentialMask(RegistryCredentials.basic("bob", secret));
+        String basic = Base64.getEncoder().encodeToString(("bob:" + secret).getBytes(StandardCharsets.UTF_8));
+        mask.add("tok-123456");
+
+        String masked = mask.mask("Authorization: Basic " + basic + "; form: refresh_token=p%40ss+w0rd%2B%2F%3D;"
+                + " raw " + secret + "; unpadded " + basic.replaceAll("=+$", "") + "; Bearer tok-123456; user bob");
+
+        assertThat(masked).isEqualTo("Authorization: Basic <redacted>; form: refresh_token=<redacted>; raw"
+                + " <redacted>; unpadded <redacted>; Bearer <redacted>; user bob");
+        assertThat(new CredentialMask(null).mask("nothing to hide")).isEqualTo("nothing to hide");
+        assertThat(mask.toString()).doesNotContain(secret).doesNotContain("tok-123456");
+    }
+
+    @Test
+    void registryAddressesTheHttpClientCannotUseAreNamed() {
+        assertThat(RegistryAddress.problem("127.0.0.1:5000")).isNull();
+        assertThat(RegistryAddress.problem("localhost:5000")).isNull();
+        assertThat(RegistryAddress.problem("[::1]:5000")).isNull();
+        assertThat(RegistryAddress.problem("registry-1.docker.io")).isNull();
+        assertThat(RegistryAddress.problem("kind-registry:5000")).isNull();
+
+        assertThat(RegistryAddress.problem("127.1:5000")).startsWith("\"127.1\" is neither an IP address nor a host"
+                + " name whose last label starts with a letter");
+        assertThat(RegistryAddress.problem("10.0.0.300")).startsWith("\"10.0.0.300\" is neither");
+        assertThat(RegistryAddress.problem("registry.example.1abc:5000")).startsWith("\"registry.example.1abc\"");
+        assertThat(RegistryAddress.problem("localhost:99999")).isEqualTo("port 99999 is not a TCP port (1 to 65535)");
     }
 }

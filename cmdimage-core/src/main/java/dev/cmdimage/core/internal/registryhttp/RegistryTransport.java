@@ -1,0 +1,383 @@
+package dev.cmdimage.core.internal.registryhttp;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cmdimage.api.PushException;
+import dev.cmdimage.core.internal.oci.OciLayout;
+import dev.cmdimage.spi.Cancellation;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import javax.net.ssl.SSLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * HTTP for one push to one registry: the scheme (HTTPS, or plain HTTP where allowed), one exchange at a time on the
+ * JDK's client with cancellation and a hard time bound, retries with backoff of 5xx/408/429 answers and broken
+ * connections, bounded reading of error bodies, and the sentences for what went wrong on the wire. It knows nothing
+ * of credentials: the {@link Authorization} passed to {@link #send} adds them and takes up challenges.
+ */
+public final class RegistryTransport {
+    private static final Logger LOG = LoggerFactory.getLogger(RegistryTransport.class);
+    private static final int MAX_ERROR_BODY = 64 * 1024;
+    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(10);
+
+    /** What a request needs from authentication. */
+    public interface Authorization {
+        /** The {@code Authorization} header for a request to {@code uri}, if any. */
+        Optional<String> header(URI uri) throws PushException;
+
+        /** Takes up a 401's challenge; whether trying again can help. */
+        boolean takeChallenge(HttpResponse<?> r) throws PushException;
+    }
+
+    private final HttpClient http;
+    private final PushSettings settings;
+    private final Map<String, String> schemes;
+    private final String registry;
+    private final String apiHost;
+    private final Cancellation cancellation;
+    private final PushFailures failures;
+
+    private URI base;
+    private String scheme;
+
+    /**
+     * @param schemes  the scheme found per API host, shared between pushes
+     * @param registry the registry domain as in the ref ({@code docker.io}, {@code 127.0.0.1:5000})
+     * @param apiHost  where its API is ({@code registry-1.docker.io} for {@code docker.io}, else the same)
+     */
+    public RegistryTransport(HttpClient http, PushSettings settings, Map<String, String> schemes, String registry,
+            String apiHost, Cancellation cancellation, PushFailures failures) {
+        this.http = http;
+        this.settings = settings;
+        this.schemes = schemes;
+        this.registry = registry;
+        this.apiHost = apiHost;
+        this.cancellation = cancellation;
+        this.failures = failures;
+    }
+
+    /** The base URI once {@link #chooseScheme()} ran, e.g. {@code http://127.0.0.1:5000}. */
+    public URI base() {
+        return base;
+    }
+
+    /** The settings of the push. */
+    public PushSettings settings() {
+        return settings;
+    }
+
+    /**
+     * Chooses the scheme. HTTPS is the rule. A registry allowed plain HTTP (loopback, or listed) is asked over plain
+     * HTTP first, without credentials; when it answers like a TLS server (HTTP 400, or a dropped connection) HTTPS
+     * is used. Credentials thus travel in plain text only to a registry that speaks plain HTTP and is allowed to. A
+     * registry that accepts the connection and then says nothing fails here: it did not answer, whatever the scheme.
+     */
+    public void chooseScheme() throws PushException {
+        scheme = schemes.get(apiHost);
+        if (scheme == null) {
+            scheme = "https";
+            if (settings.allowsPlainHttp(registry)) {
+                scheme = "http";
+                Duration probeTimeout = settings.requestTimeout().compareTo(PROBE_TIMEOUT) < 0
+                        ? settings.requestTimeout() : PROBE_TIMEOUT;
+                try {
+                    HttpResponse<InputStream> probe = exchange(HttpRequest.newBuilder(URI.create("http://" + apiHost
+                            + "/v2/")).timeout(probeTimeout).GET().build(), "GET /v2/");
+                    close(probe);
+                    if (probe.statusCode() == 400) {
+                        scheme = "https";
+                    }
+                } catch (ConnectException | HttpConnectTimeoutException e) {
+                    LOG.debug("{} does not accept connections ({}); the requests will say so", apiHost, e.toString());
+                } catch (HttpTimeoutException e) {
+                    throw failures.fail(silence("http", probeTimeout, "GET /v2/"));
+                } catch (IOException e) {
+                    LOG.debug("plain HTTP to {} failed ({}); using HTTPS", apiHost, e.toString());
+                    scheme = "https";
+                }
+            }
+        }
+        base = URI.create(scheme + "://" + apiHost);
+    }
+
+    /** Remembers the chosen scheme for the next pushes, once the registry answered on it. */
+    public void rememberScheme() {
+        schemes.put(apiHost, scheme);
+    }
+
+    /**
+     * One request with authentication, challenges and retries: a 401 is offered to {@code auth} once, and tried
+     * again when it took the challenge; with {@code retry}, 5xx/408/429 answers and broken connections are tried
+     * again with backoff, at most {@link PushSettings#maxAttempts()} times. The answer's body is left open.
+     */
+    public HttpResponse<InputStream> send(String method, URI uri, HttpRequest.BodyPublisher body, String contentType,
+            boolean retry, Authorization auth) throws PushException {
+        String what = method + " " + uri.getRawPath();
+        boolean challenged = false;
+        for (int attempt = 1; ; attempt++) {
+            HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(settings.requestTimeout())
+                    .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : body);
+            if (contentType != null) {
+                b.header("Content-Type", contentType);
+            }
+            if (method.equals("PUT") && contentType != null) {
+                b.header("Accept", contentType);
+            }
+            auth.header(uri).ifPresent(h -> b.header("Authorization", h));
+            HttpResponse<InputStream> r;
+            try {
+                r = exchange(b.build(), what);
+            } catch (IOException e) {
+                if (retry && retryable(e) && attempt < settings.maxAttempts()) {
+                    LOG.debug("{} on {} failed ({}); attempt {} of {}", what, registry, failures.mask(e.toString()),
+                            attempt + 1, settings.maxAttempts());
+                    backoff(attempt);
+                    continue;
+                }
+                throw failures.fail(ioProblem(e, what, attempt, settings.requestTimeout()));
+            }
+            int s = r.statusCode();
+            if (s == 401 && !challenged && auth.takeChallenge(r)) {
+                close(r);
+                challenged = true;
+                attempt--;
+                continue;
+            }
+            if (retry && isRetryableStatus(s) && attempt < settings.maxAttempts()) {
+                LOG.debug("{} on {} answered HTTP {}; attempt {} of {}", what, registry, s, attempt + 1,
+                        settings.maxAttempts());
+                close(r);
+                backoff(attempt);
+                continue;
+            }
+            return r;
+        }
+    }
+
+    /**
+     * Refuses {@code uri} (a token realm, an upload location, a redirect) unless it is HTTPS or plain HTTP to a host
+     * allowed plain HTTP.
+     */
+    public void checkScheme(URI uri, String what) throws PushException {
+        if (!schemeAllowed(uri)) {
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            String authority = uri.getRawAuthority() == null ? "" : uri.getRawAuthority();
+            throw failures.fail("the registry's " + what + " " + scheme + "://" + authority
+                    + " is not HTTPS and not a host allowed plain HTTP; refusing to use it");
+        }
+    }
+
+    /** Whether {@code uri} is HTTPS or plain HTTP to a host allowed plain HTTP. */
+    public boolean schemeAllowed(URI uri) {
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (scheme.equals("https")) {
+            return true;
+        }
+        String authority = uri.getRawAuthority() == null ? "" : uri.getRawAuthority();
+        return scheme.equals("http") && (settings.allowsPlainHttp(authority)
+                || settings.allowsPlainHttp(PushSettings.hostOf(authority)));
+    }
+
+    /** One exchange; cancellation aborts it; the response body is left open for the caller. */
+    public HttpResponse<InputStream> exchange(HttpRequest request, String what) throws IOException, PushException {
+        if (cancellation.isCancelled()) {
+            throw failures.cancelled();
+        }
+        CompletableFuture<HttpResponse<InputStream>> f =
+                http.sendAsync(request, HttpResponse.BodyHandlers.ofInputStream());
+        Duration hard = request.timeout().orElse(settings.requestTimeout()).plusSeconds(30);
+        AutoCloseable onCancel = cancellation.onCancel(() -> f.cancel(true));
+        try {
+            HttpResponse<InputStream> r = f.get(hard.toMillis(), TimeUnit.MILLISECONDS);
+            LOG.debug("{} {} -> {}", registry, what, r.statusCode());
+            return r;
+        } catch (CancellationException e) {
+            throw failures.cancelled();
+        } catch (ExecutionException e) {
+            if (cancellation.isCancelled()) {
+                throw failures.cancelled();
+            }
+            Throwable c = e.getCause();
+            if (c instanceof IOException) {
+                throw (IOException) c;
+            }
+            if (c instanceof UncheckedIOException) {
+                throw ((UncheckedIOException) c).getCause();
+            }
+            throw new IOException(String.valueOf(c), c);
+        } catch (TimeoutException e) {
+            f.cancel(true);
+            throw new HttpTimeoutException("request timed out");
+        } catch (InterruptedException e) {
+            f.cancel(true);
+            Thread.currentThread().interrupt();
+            throw failures.cancelled();
+        } finally {
+            closeQuietly(onCancel);
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception ignored) {
+            // removing a cancellation callback does not fail
+        }
+    }
+
+    /** Whether an answer with this status is worth another attempt: 5xx, 408, 429. */
+    public static boolean isRetryableStatus(int s) {
+        return s >= 500 && s <= 599 || s == 429 || s == 408;
+    }
+
+    /** Whether a failed exchange is worth another attempt: a broken connection, not a timeout, TLS or the disk. */
+    public static boolean retryable(IOException e) {
+        if (e instanceof HttpTimeoutException && !(e instanceof HttpConnectTimeoutException)) {
+            return false;
+        }
+        return !(e instanceof SSLException) && localCause(e) == null;
+    }
+
+    /** The reading side's failure (the layout), when the exception came from reading the blob. */
+    public static IOException localCause(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.nio.file.FileSystemException) {
+                return (IOException) t;
+            }
+        }
+        return null;
+    }
+
+    /** Waits before attempt {@code attempt + 1}: the initial backoff, doubled per attempt; cancellation ends it. */
+    public void backoff(int attempt) throws PushException {
+        long millis = settings.initialBackoff().toMillis() << Math.min(attempt - 1, 10);
+        CountDownLatch latch = new CountDownLatch(1);
+        AutoCloseable onCancel = cancellation.onCancel(latch::countDown);
+        try {
+            latch.await(millis, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw failures.cancelled();
+        } finally {
+            closeQuietly(onCancel);
+        }
+        if (cancellation.isCancelled()) {
+            throw failures.cancelled();
+        }
+    }
+
+    // --- messages -------------------------------------------------------------------------------------------
+
+    /** {@code CODE: message; ...} from the registry's error JSON, or {@code null}. Closes the body. */
+    public String readErrors(HttpResponse<InputStream> r) {
+        byte[] bytes;
+        try {
+            bytes = readBody(r);
+        } catch (IOException e) {
+            return null;
+        }
+        try {
+            JsonNode errors = OciLayout.json().readTree(bytes).path("errors");
+            List<String> parts = new ArrayList<>();
+            for (JsonNode e : errors) {
+                String code = e.path("code").asText("");
+                String message = e.path("message").asText("");
+                parts.add("\"" + (code.isEmpty() ? "" : code + ": ") + message + "\"");
+            }
+            String joined = String.join("; ", parts);
+            return joined.isEmpty() ? null : (joined.length() > 500 ? joined.substring(0, 500) + "..." : joined);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** What a failed exchange means, for {@code what} after {@code attempts} attempts. */
+    public String ioProblem(IOException e, String what, int attempts, Duration timeout) {
+        if (e instanceof HttpConnectTimeoutException) {
+            return "timed out connecting to " + base + " (" + what + ", " + attempts + " attempt"
+                    + (attempts == 1 ? "" : "s") + ")";
+        }
+        if (e instanceof HttpTimeoutException) {
+            return "timed out after " + timeout.toSeconds() + "s waiting for the registry to answer " + what;
+        }
+        if (e instanceof SSLException) {
+            return "TLS failed talking to " + apiHost + " (" + what + "): " + e.getMessage()
+                    + (settings.allowsPlainHttp(registry) ? "" : "; if this registry speaks plain HTTP, allow it as an"
+                            + " insecure host");
+        }
+        String kind = e instanceof ConnectException ? "cannot connect to the registry at " + base
+                : "the connection to the registry at " + base + " broke";
+        String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return kind + " (" + what + ", " + attempts + " attempt" + (attempts == 1 ? "" : "s") + "): " + why;
+    }
+
+    /** The registry took the connection and said nothing. */
+    public String silence(String scheme, Duration timeout, String what) {
+        String within = timeout.toMillis() % 1000 == 0 ? timeout.toSeconds() + "s" : timeout.toMillis() + "ms";
+        return "the registry " + apiHost + " did not answer over " + scheme + " within " + within + " (" + what + ")";
+    }
+
+    /**
+     * At most {@link #MAX_ERROR_BODY} bytes of a response's body; closes it. The request timeout only covers the
+     * wait for the response's head, so a registry that stops sending half-way through a body would make this wait
+     * forever: the body is cut off (and this fails) after another request timeout, or at once on cancellation.
+     * The timer is cancelled when the reading ends, so nothing of the push stays queued in the JDK's scheduler.
+     */
+    public byte[] readBody(HttpResponse<InputStream> r) throws IOException {
+        InputStream in = r.body();
+        AtomicBoolean done = new AtomicBoolean();
+        Runnable cut = () -> {
+            if (!done.get()) {
+                closeQuietly(in);
+            }
+        };
+        CompletableFuture<Void> reading = new CompletableFuture<>();
+        reading.orTimeout(settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS).whenComplete((v, e) -> {
+            if (e instanceof TimeoutException) {
+                cut.run();
+            }
+        });
+        AutoCloseable onCancel = cancellation.onCancel(cut);
+        try (in) {
+            return in.readNBytes(MAX_ERROR_BODY);
+        } finally {
+            done.set(true);
+            reading.complete(null); // cancels the timer
+            closeQuietly(onCancel);
+        }
+    }
+
+    /** Closes a response's body, ignoring failures. */
+    public static void close(HttpResponse<InputStream> r) {
+        try {
+            InputStream in = r.body();
+            if (in != null) {
+                in.close();
+            }
+        } catch (IOException ignored) {
+            // nothing to do
+        }
+    }
+}
