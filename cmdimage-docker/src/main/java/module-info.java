@@ -14,6 +14,14 @@ module dev.cmdimage.docker {
     requires com.github.dockerjava.transport.httpclient5;
     requires com.fasterxml.jackson.databind;
     requires org.slf4j;
+    // docker-java's automatic modules cannot say which named modules they load at run time; required here so that
+    // `requires dev.cmdimage.docker` alone resolves them (an automatic module reads every module in the graph)
+    requires com.google.common;
+    requires org.apache.commons.compress;
+    requires org.apache.commons.io;
+    requires org.apache.commons.lang3;
+    requires org.bouncycastle.pkix;
+    requires org.bouncycastle.provider;
     requires static org.jspecify;
 
     exports dev.cmdimage.docker;
