@@ -61,7 +61,10 @@ public record Cluster(ObjectMeta metadata, Spec spec, Status status) implements 
      * @param extra    other status fields, as read
      */
     public record Status(
-            @Nullable RegistryHosting registry, @Nullable String arch, @Nullable String error, Map<String, Object> extra) {
+            @Nullable RegistryHosting registry,
+            @Nullable String arch,
+            @Nullable String error,
+            Map<String, Object> extra) {
         /** Nothing known. */
         public static final Status EMPTY = new Status(null, null, null, null);
 

@@ -109,7 +109,10 @@ public record CmdImageStatus(@Nullable String ref, @Nullable State state) {
      * @param finishedAt when it finished
      */
     public record Completed(
-            @Nullable String reason, @Nullable String error, @Nullable MicroTime startedAt, @Nullable MicroTime finishedAt)
+            @Nullable String reason,
+            @Nullable String error,
+            @Nullable MicroTime startedAt,
+            @Nullable MicroTime finishedAt)
             implements State {
         /** An empty reason or error becomes {@code null}. */
         public Completed {

@@ -15,7 +15,8 @@ import org.jspecify.annotations.Nullable;
  * @param value  the offending value as text, or {@code null}
  * @param detail why, or {@code null}
  */
-public record Problem(String field, Type type, @Nullable String value, @Nullable String detail) implements Serializable {
+public record Problem(String field, Type type, @Nullable String value, @Nullable String detail)
+        implements Serializable {
     /** {@code field} and {@code type} are required. */
     public Problem {
         Objects.requireNonNull(field, "field");
