@@ -89,6 +89,7 @@ class JpmsConsumerIT {
         assertThat(run.exitCode()).as("exit code; output:%n%s", run.output()).isZero();
         assertThat(run.output())
                 .contains("core module: dev.cmdimage.core, exports internal.pipeline: false")
+                .contains("org.jspecify resolved: false")
                 .containsPattern("built: hello-jpms:tilt-[0-9a-f]{16}\\R");
         String ref = run.output().lines().filter(l -> l.startsWith("built: ")).findFirst().orElseThrow()
                 .substring("built: ".length());

@@ -30,6 +30,8 @@ public final class Main {
         Module core = CmdImages.class.getModule();
         System.out.println("core module: " + core.getName() + ", exports internal.pipeline: "
                 + core.isExported("dev.cmdimage.core.internal.pipeline"));
+        // the nullness annotations are compile-time only (requires static): not resolved at run time
+        System.out.println("org.jspecify resolved: " + ModuleLayer.boot().findModule("org.jspecify").isPresent());
         System.out.println("built: " + result.localRef());
     }
 }
