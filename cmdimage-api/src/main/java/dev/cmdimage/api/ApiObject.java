@@ -1,5 +1,7 @@
 package dev.cmdimage.api;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * An object of the {@code tilt.dev/v1alpha1} API that cmdimage reads, builds with or writes.
  */
@@ -11,5 +13,5 @@ public sealed interface ApiObject permits CmdImage, CmdImageList, ImageMap, Clus
     String kind();
 
     /** The name from the metadata, or {@code null} when it has none (always for lists). */
-    String name();
+    @Nullable String name();
 }

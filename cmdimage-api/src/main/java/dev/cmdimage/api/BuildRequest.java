@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Everything one build needs: the CmdImage and the objects it refers to, plus how to run it.
@@ -25,11 +26,11 @@ import java.util.Objects;
  */
 public record BuildRequest(
         CmdImage cmdImage,
-        Cluster cluster,
+        @Nullable Cluster cluster,
         Map<String, ImageMap> imageMaps,
-        Map<String, String> baseEnvironment,
-        Path baseDirectory,
-        Duration timeout,
+        @Nullable Map<String, String> baseEnvironment,
+        @Nullable Path baseDirectory,
+        @Nullable Duration timeout,
         String reason,
         boolean clusterSharesImageStore,
         BuildListener listener) {
@@ -104,23 +105,23 @@ public record BuildRequest(
         }
 
         /** The cluster the image is built for; {@code null} (the default) for none. */
-        public Builder cluster(Cluster cluster) { this.cluster = cluster; return this; }
+        public Builder cluster(@Nullable Cluster cluster) { this.cluster = cluster; return this; }
         /** Adds ImageMaps, keyed by their names (a later one replaces an earlier one of the same name). */
         public Builder imageMaps(Iterable<ImageMap> maps) { maps.forEach(this::imageMap); return this; }
         /** Adds one ImageMap, keyed by its name (replacing one of the same name). */
         public Builder imageMap(ImageMap map) { imageMaps.put(map.name(), map); return this; }
         /** The environment the command starts from; {@code null} (the default) for the JVM's. */
-        public Builder baseEnvironment(Map<String, String> env) { this.baseEnvironment = env; return this; }
+        public Builder baseEnvironment(@Nullable Map<String, String> env) { this.baseEnvironment = env; return this; }
         /** The directory commands run in and relative paths resolve against; {@code null} for the JVM's. */
-        public Builder baseDirectory(Path dir) { this.baseDirectory = dir; return this; }
+        public Builder baseDirectory(@Nullable Path dir) { this.baseDirectory = dir; return this; }
         /** The longest the command may run (must be positive); {@code null} (the default) for no limit. */
-        public Builder timeout(Duration timeout) { this.timeout = timeout; return this; }
+        public Builder timeout(@Nullable Duration timeout) { this.timeout = timeout; return this; }
         /** Why this build runs; {@code null} (the default) for {@link #DEFAULT_REASON}. */
-        public Builder reason(String reason) { this.reason = reason; return this; }
+        public Builder reason(@Nullable String reason) { this.reason = reason; return this; }
         /** Whether the cluster runs images straight from the image store, so nothing is pushed (default false). */
         public Builder clusterSharesImageStore(boolean shares) { this.clusterSharesImageStore = shares; return this; }
         /** Who hears about the build; {@code null} (the default) for {@link BuildListener#NONE}. */
-        public Builder listener(BuildListener listener) { this.listener = listener; return this; }
+        public Builder listener(@Nullable BuildListener listener) { this.listener = listener; return this; }
 
         /**
          * The request.

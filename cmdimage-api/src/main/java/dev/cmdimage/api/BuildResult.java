@@ -1,5 +1,7 @@
 package dev.cmdimage.api;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * What a successful build produced.
  *
@@ -16,5 +18,5 @@ public record BuildResult(
         ImageMap.Status imageMapStatus,
         String localRef,
         String clusterRef,
-        String imageId,
-        String pushedDigest) {}
+        @Nullable String imageId,
+        @Nullable String pushedDigest) {}

@@ -2,6 +2,7 @@ package dev.cmdimage.api;
 
 import java.time.Duration;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /** The build ran longer than its timeout; its process tree was killed. */
 public class BuildTimeoutException extends CmdImageException {
@@ -24,7 +25,8 @@ public class BuildTimeoutException extends CmdImageException {
      *                   {@code null}
      * @param outputTail the last lines the command printed before it was killed (secret values already masked)
      */
-    public BuildTimeoutException(String message, Duration timeout, String command, List<String> outputTail) {
+    public BuildTimeoutException(String message, Duration timeout, @Nullable String command,
+            List<String> outputTail) {
         super(message);
         this.timeout = timeout;
         this.command = command;
@@ -37,7 +39,7 @@ public class BuildTimeoutException extends CmdImageException {
     }
 
     /** The command as shown to people, or {@code null} when not known. */
-    public String command() {
+    public @Nullable String command() {
         return command;
     }
 

@@ -1,6 +1,7 @@
 package dev.cmdimage.api;
 
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The cluster images are built for ({@code Cluster}): its registry and architecture.
@@ -21,7 +22,7 @@ public record Cluster(ObjectMeta metadata, Spec spec, Status status) implements 
     }
 
     /** A ready cluster with the given registry (may be {@code null}) and architecture (may be {@code null}). */
-    public static Cluster of(String name, RegistryHosting registry, String arch) {
+    public static Cluster of(String name, @Nullable RegistryHosting registry, @Nullable String arch) {
         return new Cluster(ObjectMeta.named(name), Spec.EMPTY, new Status(registry, arch, null, null));
     }
 
@@ -31,7 +32,7 @@ public record Cluster(ObjectMeta metadata, Spec spec, Status status) implements 
     }
 
     @Override
-    public String name() {
+    public @Nullable String name() {
         return metadata.name();
     }
 
@@ -41,7 +42,7 @@ public record Cluster(ObjectMeta metadata, Spec spec, Status status) implements 
      * @param defaultRegistry the registry to use when the cluster reports none, or {@code null}
      * @param extra           other spec fields ({@code connection}, ...), as read
      */
-    public record Spec(RegistryHosting defaultRegistry, Map<String, Object> extra) {
+    public record Spec(@Nullable RegistryHosting defaultRegistry, Map<String, Object> extra) {
         /** An empty spec. */
         public static final Spec EMPTY = new Spec(null, null);
 
@@ -59,7 +60,11 @@ public record Cluster(ObjectMeta metadata, Spec spec, Status status) implements 
      * @param error    why the cluster is not usable, or {@code null}
      * @param extra    other status fields, as read
      */
-    public record Status(RegistryHosting registry, String arch, String error, Map<String, Object> extra) {
+    public record Status(
+            @Nullable RegistryHosting registry,
+            @Nullable String arch,
+            @Nullable String error,
+            Map<String, Object> extra) {
         /** Nothing known. */
         public static final Status EMPTY = new Status(null, null, null, null);
 

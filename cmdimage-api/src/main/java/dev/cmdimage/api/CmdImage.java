@@ -1,6 +1,7 @@
 package dev.cmdimage.api;
 
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An image to build with an arbitrary command ({@code CmdImage} of Tilt's {@code tilt.dev/v1alpha1} API).
@@ -41,7 +42,7 @@ public record CmdImage(ObjectMeta metadata, CmdImageSpec spec, CmdImageStatus st
     }
 
     @Override
-    public String name() {
+    public @Nullable String name() {
         return metadata.name();
     }
 }

@@ -1,6 +1,7 @@
 package dev.cmdimage.api;
 
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The root of every failure cmdimage reports. The message is a sentence for a person (it becomes
@@ -19,7 +20,7 @@ public class CmdImageException extends Exception {
      * @param message the sentence for a person (never holding a secret)
      * @param cause   the underlying failure, or {@code null}
      */
-    public CmdImageException(String message, Throwable cause) {
+    public CmdImageException(String message, @Nullable Throwable cause) {
         super(message, cause);
     }
 

@@ -1,6 +1,7 @@
 package dev.cmdimage.api;
 
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A list of CmdImages ({@code CmdImageList}).
@@ -30,7 +31,7 @@ public record CmdImageList(ListMeta metadata, List<CmdImage> items) implements A
 
     /** Lists have no name: always {@code null}. */
     @Override
-    public String name() {
+    public @Nullable String name() {
         return null;
     }
 }

@@ -3,6 +3,7 @@ package dev.cmdimage.api;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How the user's command builds an image and where it puts it ({@code CmdImageSpec} of Tilt's API).
@@ -25,16 +26,16 @@ import java.util.Objects;
  * @param clusterNeeds      whether the cluster needs the image: {@code CLUSTER_NEEDS_*}, or {@code null} (push)
  */
 public record CmdImageSpec(
-        String ref,
+        @Nullable String ref,
         List<String> args,
-        String dir,
+        @Nullable String dir,
         List<String> env,
         List<String> imageMaps,
-        String outputMode,
-        String outputTag,
-        String outputsImageRefTo,
-        String cluster,
-        String clusterNeeds) {
+        @Nullable String outputMode,
+        @Nullable String outputTag,
+        @Nullable String outputsImageRefTo,
+        @Nullable String cluster,
+        @Nullable String clusterNeeds) {
 
     /** The image is built into the local Docker image store (also the meaning of an empty mode). */
     public static final String OUTPUT_MODE_LOCAL_DOCKER = "local-docker";
@@ -137,7 +138,7 @@ public record CmdImageSpec(
         /** The command line, as an argv (no shell unless it names one); replaces the previous args. */
         public Builder args(String... args) { return args(List.of(args)); }
         /** The working directory, or {@code null} for the request's base directory (a relative one: against it). */
-        public Builder dir(String dir) { this.dir = dir; return this; }
+        public Builder dir(@Nullable String dir) { this.dir = dir; return this; }
         /** The extra {@code KEY=VALUE} environment entries; replaces the previous ones. */
         public Builder env(List<String> env) { this.env = new ArrayList<>(Objects.requireNonNull(env)); return this; }
         /** Adds one {@code KEY=VALUE} entry. */
@@ -147,15 +148,15 @@ public record CmdImageSpec(
         /** The names of the ImageMaps this build depends on; replaces the previous ones. */
         public Builder imageMaps(String... imageMaps) { return imageMaps(List.of(imageMaps)); }
         /** One of the {@code OUTPUT_MODE_*} constants, or {@code null} for {@link #OUTPUT_MODE_LOCAL_DOCKER}. */
-        public Builder outputMode(String outputMode) { this.outputMode = outputMode; return this; }
+        public Builder outputMode(@Nullable String outputMode) { this.outputMode = outputMode; return this; }
         /** The tag the command builds (not together with {@link #outputsImageRefTo}), or {@code null}. */
-        public Builder outputTag(String outputTag) { this.outputTag = outputTag; return this; }
+        public Builder outputTag(@Nullable String outputTag) { this.outputTag = outputTag; return this; }
         /** The file the command writes the built ref into (not together with {@link #outputTag}), or {@code null}. */
-        public Builder outputsImageRefTo(String outputsImageRefTo) { this.outputsImageRefTo = outputsImageRefTo; return this; }
+        public Builder outputsImageRefTo(@Nullable String outputsImageRefTo) { this.outputsImageRefTo = outputsImageRefTo; return this; }
         /** The name of the Cluster to build for, or {@code null} for {@value #DEFAULT_CLUSTER}. */
-        public Builder cluster(String cluster) { this.cluster = cluster; return this; }
+        public Builder cluster(@Nullable String cluster) { this.cluster = cluster; return this; }
         /** One of the {@code CLUSTER_NEEDS_*} constants, or {@code null} for {@link #CLUSTER_NEEDS_PUSH}. */
-        public Builder clusterNeeds(String clusterNeeds) { this.clusterNeeds = clusterNeeds; return this; }
+        public Builder clusterNeeds(@Nullable String clusterNeeds) { this.clusterNeeds = clusterNeeds; return this; }
 
         /** The spec; nothing is validated here (see {@code dev.cmdimage.core.Validation}). */
         public CmdImageSpec build() {

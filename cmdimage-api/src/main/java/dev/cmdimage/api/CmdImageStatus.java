@@ -2,6 +2,7 @@ package dev.cmdimage.api;
 
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The result of an image build so far: the built {@link #ref()} and exactly one {@link State}.
@@ -12,7 +13,7 @@ import java.util.Optional;
  * @param state what the build is doing: {@link Waiting}, {@link Building} or {@link Completed}; {@code null}
  *              only for an object that has never been reconciled
  */
-public record CmdImageStatus(String ref, State state) {
+public record CmdImageStatus(@Nullable String ref, @Nullable State state) {
     /** The status of an object nobody has looked at yet. */
     public static final CmdImageStatus EMPTY = new CmdImageStatus(null, null);
 
@@ -71,7 +72,7 @@ public record CmdImageStatus(String ref, State state) {
     /** What a build is doing; a switch over it is exhaustive. */
     public sealed interface State permits Waiting, Building, Completed {
         /** The (brief) reason for this state, or {@code null}. */
-        String reason();
+        @Nullable String reason();
     }
 
     /**
@@ -79,7 +80,7 @@ public record CmdImageStatus(String ref, State state) {
      *
      * @param reason what it waits for
      */
-    public record Waiting(String reason) implements State {
+    public record Waiting(@Nullable String reason) implements State {
         /** An empty reason becomes {@code null}. */
         public Waiting {
             reason = Strings.emptyToNull(reason);
@@ -92,7 +93,7 @@ public record CmdImageStatus(String ref, State state) {
      * @param reason    why it is building ({@code build requested}, {@code image map base changed}, ...)
      * @param startedAt when it started
      */
-    public record Building(String reason, MicroTime startedAt) implements State {
+    public record Building(@Nullable String reason, @Nullable MicroTime startedAt) implements State {
         /** An empty reason becomes {@code null}. */
         public Building {
             reason = Strings.emptyToNull(reason);
@@ -107,7 +108,11 @@ public record CmdImageStatus(String ref, State state) {
      * @param startedAt  when it started
      * @param finishedAt when it finished
      */
-    public record Completed(String reason, String error, MicroTime startedAt, MicroTime finishedAt)
+    public record Completed(
+            @Nullable String reason,
+            @Nullable String error,
+            @Nullable MicroTime startedAt,
+            @Nullable MicroTime finishedAt)
             implements State {
         /** An empty reason or error becomes {@code null}. */
         public Completed {

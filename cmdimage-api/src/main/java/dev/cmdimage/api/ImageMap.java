@@ -2,6 +2,7 @@ package dev.cmdimage.api;
 
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where a built image is published, so that other builds and deployments can find it ({@code ImageMap}).
@@ -43,7 +44,7 @@ public record ImageMap(ObjectMeta metadata, Spec spec, Status status) implements
     }
 
     @Override
-    public String name() {
+    public @Nullable String name() {
         return metadata.name();
     }
 
@@ -55,7 +56,8 @@ public record ImageMap(ObjectMeta metadata, Spec spec, Status status) implements
      * @param matchInEnvVars whether to replace the image in environment variables too
      * @param extra          other spec fields, as read
      */
-    public record Spec(String selector, boolean matchExact, boolean matchInEnvVars, Map<String, Object> extra) {
+    public record Spec(
+            @Nullable String selector, boolean matchExact, boolean matchInEnvVars, Map<String, Object> extra) {
         /** An empty spec. */
         public static final Spec EMPTY = new Spec(null, false, false, null);
 
@@ -77,7 +79,11 @@ public record ImageMap(ObjectMeta metadata, Spec spec, Status status) implements
      * @param imageFromCluster the image as seen from the cluster's container runtime
      * @param buildStartTime   when the build that produced it started
      */
-    public record Status(String image, String imageFromLocal, String imageFromCluster, MicroTime buildStartTime) {
+    public record Status(
+            @Nullable String image,
+            @Nullable String imageFromLocal,
+            @Nullable String imageFromCluster,
+            @Nullable MicroTime buildStartTime) {
         /** No image yet. */
         public static final Status EMPTY = new Status(null, null, null, null);
 

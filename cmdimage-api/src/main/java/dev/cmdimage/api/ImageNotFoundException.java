@@ -1,5 +1,7 @@
 package dev.cmdimage.api;
 
+import org.jspecify.annotations.Nullable;
+
 /** The command ended but the image it should have built is not in the image store. */
 public class ImageNotFoundException extends CmdImageException {
     private final String expectedRef;
@@ -9,7 +11,7 @@ public class ImageNotFoundException extends CmdImageException {
      * @param expectedRef the ref that was looked for (familiar form)
      * @param cause       the image store's failure, or {@code null} when the store simply has no such image
      */
-    public ImageNotFoundException(String message, String expectedRef, Throwable cause) {
+    public ImageNotFoundException(String message, String expectedRef, @Nullable Throwable cause) {
         super(message, cause);
         this.expectedRef = expectedRef;
     }

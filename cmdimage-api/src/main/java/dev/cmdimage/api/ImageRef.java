@@ -4,6 +4,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A parsed, normalized Docker image reference: {@code [domain[:port]/]path[:tag][@digest]}, following the grammar
@@ -15,7 +16,7 @@ import java.util.regex.Pattern;
  * @param tag    the tag, or {@code null}
  * @param digest the digest ({@code sha256:...}), or {@code null}
  */
-public record ImageRef(String domain, String path, String tag, String digest) {
+public record ImageRef(String domain, String path, @Nullable String tag, @Nullable String digest) {
     /** The domain of Docker Hub. */
     public static final String DOCKER_HUB = "docker.io";
     private static final String LEGACY_HUB = "index.docker.io";
@@ -131,12 +132,12 @@ public record ImageRef(String domain, String path, String tag, String digest) {
     }
 
     /** Whether {@code text} is a valid tag ({@code [A-Za-z0-9_][A-Za-z0-9_.-]{0,127}}). */
-    public static boolean isValidTag(String text) {
+    public static boolean isValidTag(@Nullable String text) {
         return text != null && TAG.matcher(text).matches();
     }
 
     /** Whether {@code text} is a valid registry domain ({@code host[:port]}, no scheme, no path). */
-    public static boolean isValidDomain(String text) {
+    public static boolean isValidDomain(@Nullable String text) {
         return text != null && DOMAIN.matcher(text).matches();
     }
 

@@ -1,5 +1,7 @@
 package dev.cmdimage.api;
 
+import org.jspecify.annotations.Nullable;
+
 /** The image store failed: unreachable, refused, corrupt content. The message names the store and the ref. */
 public class ImageStoreException extends CmdImageException {
     /** @param message the sentence for a person, naming the store and the ref */
@@ -11,7 +13,7 @@ public class ImageStoreException extends CmdImageException {
      * @param message the sentence for a person, naming the store and the ref
      * @param cause   the underlying failure, or {@code null}
      */
-    public ImageStoreException(String message, Throwable cause) {
+    public ImageStoreException(String message, @Nullable Throwable cause) {
         super(message, cause);
     }
 }

@@ -1,6 +1,7 @@
 package dev.cmdimage.api;
 
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Metadata of a list object.
@@ -8,7 +9,7 @@ import java.util.Map;
  * @param resourceVersion the list's resource version, or {@code null}
  * @param extra           any other fields, as read
  */
-public record ListMeta(String resourceVersion, Map<String, Object> extra) {
+public record ListMeta(@Nullable String resourceVersion, Map<String, Object> extra) {
     /** Empty list metadata. */
     public static final ListMeta EMPTY = new ListMeta(null, null);
 

@@ -2,6 +2,7 @@ package dev.cmdimage.api;
 
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Kubernetes-style object metadata. Fields this type does not model are kept in {@link #extra()} so that a
@@ -17,13 +18,13 @@ import java.util.Objects;
  * @param extra             any other metadata fields, as read (JSON values: maps, lists, strings, numbers, booleans)
  */
 public record ObjectMeta(
-        String name,
-        String namespace,
+        @Nullable String name,
+        @Nullable String namespace,
         Map<String, String> labels,
         Map<String, String> annotations,
-        String uid,
-        String resourceVersion,
-        String creationTimestamp,
+        @Nullable String uid,
+        @Nullable String resourceVersion,
+        @Nullable String creationTimestamp,
         Map<String, Object> extra) {
 
     /**
@@ -47,7 +48,7 @@ public record ObjectMeta(
     }
 
     /** A copy with another name. */
-    public ObjectMeta withName(String newName) {
+    public ObjectMeta withName(@Nullable String newName) {
         return new ObjectMeta(newName, namespace, labels, annotations, uid, resourceVersion, creationTimestamp, extra);
     }
 }

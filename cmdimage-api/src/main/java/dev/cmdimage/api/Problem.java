@@ -4,6 +4,7 @@ import java.io.Serializable;
 import java.util.List;
 import java.util.Objects;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One thing wrong with an object, Kubernetes style: {@code spec.args: Required value},
@@ -14,7 +15,8 @@ import java.util.stream.Collectors;
  * @param value  the offending value as text, or {@code null}
  * @param detail why, or {@code null}
  */
-public record Problem(String field, Type type, String value, String detail) implements Serializable {
+public record Problem(String field, Type type, @Nullable String value, @Nullable String detail)
+        implements Serializable {
     /** {@code field} and {@code type} are required. */
     public Problem {
         Objects.requireNonNull(field, "field");

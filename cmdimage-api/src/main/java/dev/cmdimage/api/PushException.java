@@ -1,5 +1,7 @@
 package dev.cmdimage.api;
 
+import org.jspecify.annotations.Nullable;
+
 /** Pushing the image to a registry failed. The message names the ref and the registry's own words. */
 public class PushException extends CmdImageException {
     private final String ref;
@@ -18,7 +20,7 @@ public class PushException extends CmdImageException {
      * @param ref     the ref being pushed (familiar form)
      * @param cause   the underlying failure, or {@code null}
      */
-    public PushException(String message, String ref, Throwable cause) {
+    public PushException(String message, String ref, @Nullable Throwable cause) {
         super(message, cause);
         this.ref = ref;
     }

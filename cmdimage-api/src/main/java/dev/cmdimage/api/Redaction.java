@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Decides which values are secrets and hides them. Used by every {@code toString()}, status, log line and
@@ -20,12 +21,12 @@ public final class Redaction {
     private Redaction() {}
 
     /** Whether an environment variable of this name holds a secret ({@code *_TOKEN}, {@code *_PASSWORD}, ...). */
-    public static boolean isSecretKey(String key) {
+    public static boolean isSecretKey(@Nullable String key) {
         return key != null && SECRET_KEY.matcher(key.toUpperCase(Locale.ROOT)).matches();
     }
 
     /** {@code KEY=VALUE} with the value masked when the key names a secret. */
-    public static String envEntry(String entry) {
+    public static @Nullable String envEntry(@Nullable String entry) {
         if (entry == null) {
             return null;
         }

@@ -1,5 +1,7 @@
 package dev.cmdimage.api;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Where a cluster's image registry is, as seen from different places ({@code RegistryHosting}).
  *
@@ -13,7 +15,11 @@ package dev.cmdimage.api;
  *                                 image is pushed under this name and told apart by its tag; or {@code null}
  */
 public record RegistryHosting(
-        String host, String hostFromClusterNetwork, String hostFromContainerRuntime, String help, String singleName) {
+        @Nullable String host,
+        @Nullable String hostFromClusterNetwork,
+        @Nullable String hostFromContainerRuntime,
+        @Nullable String help,
+        @Nullable String singleName) {
 
     /** Empty strings become {@code null}. */
     public RegistryHosting {
@@ -30,7 +36,7 @@ public record RegistryHosting(
     }
 
     /** {@code hostFromContainerRuntime}, falling back to {@code host}. */
-    public String effectiveHostFromContainerRuntime() {
+    public @Nullable String effectiveHostFromContainerRuntime() {
         return hostFromContainerRuntime != null ? hostFromContainerRuntime : host;
     }
 }

@@ -4,6 +4,7 @@ import dev.cmdimage.api.ImageRef;
 import dev.cmdimage.api.ImageStoreException;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where built images live and are verified: the Docker engine, an OCI image layout, ...
@@ -21,7 +22,7 @@ public interface ImageStore {
      * @throws ImageStoreException when the store cannot answer (unreachable, corrupt); the message names the
      *                             store and the ref
      */
-    Optional<String> inspect(ImageRef ref, String arch) throws ImageStoreException;
+    Optional<String> inspect(ImageRef ref, @Nullable String arch) throws ImageStoreException;
 
     /** Tags the image {@code imageId} as {@code ref} (replacing what {@code ref} named before). */
     void tag(String imageId, ImageRef ref) throws ImageStoreException;

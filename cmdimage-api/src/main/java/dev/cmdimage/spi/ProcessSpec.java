@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A command to run.
@@ -18,7 +19,11 @@ import java.util.Objects;
  * @param killGrace   how long the process tree has after SIGTERM before SIGKILL
  */
 public record ProcessSpec(
-        List<String> command, Path directory, Map<String, String> environment, Duration timeout, Duration killGrace) {
+        List<String> command,
+        Path directory,
+        Map<String, String> environment,
+        @Nullable Duration timeout,
+        Duration killGrace) {
 
     /** The grace period used when none is given. */
     public static final Duration DEFAULT_KILL_GRACE = Duration.ofSeconds(5);

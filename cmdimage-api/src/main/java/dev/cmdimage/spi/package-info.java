@@ -4,4 +4,7 @@
  * Docker engine, an OCI image layout), {@link dev.cmdimage.spi.RegistryPusher} pushes them, and
  * {@link dev.cmdimage.spi.CredentialsProvider} finds registry credentials.
  */
+@NullMarked
 package dev.cmdimage.spi;
+
+import org.jspecify.annotations.NullMarked;

@@ -14,6 +14,7 @@ import dev.cmdimage.core.internal.codec.Yaml;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads and writes the {@code tilt.dev/v1alpha1} objects ({@code CmdImage}, {@code CmdImageList},
@@ -60,7 +61,7 @@ public final class CmdImageCodec {
      * @throws ValidationException listing every problem, each field prefixed with where it is, e.g.
      *                             {@code app.yaml: document 2 (CmdImage "app"): spec.args}
      */
-    public List<ApiObject> read(String text, String source) throws ValidationException {
+    public List<ApiObject> read(String text, @Nullable String source) throws ValidationException {
         return read(text, source, false);
     }
 
@@ -68,7 +69,7 @@ public final class CmdImageCodec {
      * Like {@link #read}, and also checks every object with {@link Validation#validate(ApiObject)}, reporting
      * the structure and rule problems of every document together.
      */
-    public List<ApiObject> readValid(String text, String source) throws ValidationException {
+    public List<ApiObject> readValid(String text, @Nullable String source) throws ValidationException {
         return read(text, source, true);
     }
 

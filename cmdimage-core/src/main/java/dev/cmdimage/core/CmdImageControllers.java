@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Creates {@link CmdImageController}s: the controller that holds CmdImages, ImageMaps and Clusters and keeps every
@@ -110,7 +111,7 @@ public final class CmdImageControllers {
          * Decides per cluster whether it runs images straight from the image store (then nothing is pushed). The
          * predicate gets {@code null} for a build without a cluster.
          */
-        public Builder clusterSharesImageStore(Predicate<Cluster> shares) {
+        public Builder clusterSharesImageStore(Predicate<@Nullable Cluster> shares) {
             this.clusterSharesImageStore = Objects.requireNonNull(shares, "shares");
             return this;
         }

@@ -18,6 +18,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An {@link ImageStore} in one OCI image layout directory ({@code oci-layout}, {@code index.json},
@@ -77,7 +78,7 @@ public final class OciLayoutStore implements ImageStore {
     }
 
     @Override
-    public Optional<String> inspect(ImageRef ref, String arch) throws ImageStoreException {
+    public Optional<String> inspect(ImageRef ref, @Nullable String arch) throws ImageStoreException {
         Objects.requireNonNull(ref, "ref");
         try {
             List<Descriptor> candidates = find(ref);

@@ -4,6 +4,7 @@ import dev.cmdimage.api.BuildRequest;
 import dev.cmdimage.api.Cluster;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Decides push-decision rule 3 ("the cluster builds in the same container runtime as the image store") for a
@@ -26,9 +27,11 @@ public final class DockerClusters {
     /**
      * Whether {@code cluster} runs images straight from {@code engine}.
      *
+     * @param cluster     the build's cluster, or {@code null} for none (then it does not)
      * @param environment the environment the engine was chosen from (for {@code MINIKUBE_ACTIVE_DOCKERD})
      */
-    public static boolean sharesImageStore(Cluster cluster, DockerEngine engine, Map<String, String> environment) {
+    public static boolean sharesImageStore(@Nullable Cluster cluster, DockerEngine engine,
+            Map<String, String> environment) {
         Objects.requireNonNull(engine, "engine");
         if (cluster == null) {
             return false;

@@ -12,6 +12,7 @@ import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The Docker engine as the image store of {@code local-docker} builds. Looks images up by inspecting the exact
@@ -39,7 +40,7 @@ public final class DockerImageStore implements ImageStore {
     }
 
     @Override
-    public Optional<String> inspect(ImageRef ref, String arch) throws ImageStoreException {
+    public Optional<String> inspect(ImageRef ref, @Nullable String arch) throws ImageStoreException {
         Objects.requireNonNull(ref, "ref");
         String name = ref.familiarString();
         InspectImageResponse image;

@@ -5,4 +5,7 @@
  * from the Docker config ({@link dev.cmdimage.core.DockerConfigCredentials}). Nothing else in cmdimage knows
  * docker-java exists.
  */
+@NullMarked
 package dev.cmdimage.docker;
+
+import org.jspecify.annotations.NullMarked;

@@ -5,10 +5,10 @@ import dev.cmdimage.api.CmdImageException;
 import dev.cmdimage.api.CmdImageSpec;
 import dev.cmdimage.api.ImageStoreException;
 import dev.cmdimage.api.PushException;
-import dev.cmdimage.core.Validation;
+import dev.cmdimage.core.internal.validation.Validator;
 
 /**
- * Step 1a: the CmdImage is valid ({@link Validation}, BEHAVIOUR.md section 2), and this builder has the plug-ins
+ * Step 1a: the CmdImage is valid ({@link Validator}, BEHAVIOUR.md section 2), and this builder has the plug-ins
  * the spec needs: an image store unless {@code outputMode} is {@code remote}, a registry pusher when the image
  * must be pushed. Nothing runs when this fails.
  */
@@ -20,7 +20,7 @@ final class ValidateStep {
     }
 
     void check(CmdImage cmdImage, boolean hasCluster, boolean clusterSharesImageStore) throws CmdImageException {
-        Validation.check(cmdImage);
+        Validator.check(cmdImage);
         CmdImageSpec spec = cmdImage.spec();
         boolean remote = CmdImageSpec.OUTPUT_MODE_REMOTE.equals(spec.effectiveOutputMode());
         if (!remote && settings.imageStore() == null) {

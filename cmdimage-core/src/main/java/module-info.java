@@ -1,0 +1,16 @@
+/**
+ * cmdimage's implementation: the builder ({@code CmdImages}), the controller, the JDK process runner, the JSON/YAML
+ * codec, the OCI image layout store and the registry HTTP pusher, all in {@code dev.cmdimage.core}. A daemonless
+ * builder on its own. Its {@code internal} packages are not exported.
+ */
+module dev.cmdimage.core {
+    requires transitive dev.cmdimage.api;
+    requires com.fasterxml.jackson.databind;
+    requires com.fasterxml.jackson.dataformat.yaml;
+    requires org.yaml.snakeyaml;
+    requires org.slf4j;
+    requires java.net.http;
+    requires static org.jspecify;
+
+    exports dev.cmdimage.core;
+}
