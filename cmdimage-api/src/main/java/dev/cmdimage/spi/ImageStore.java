@@ -13,6 +13,16 @@ public interface ImageStore {
     String description();
 
     /**
+     * Names the store in the first words of an error, as in {@code Could not find image in <displayName>}: the
+     * Docker store says {@code Docker} (Tilt's words), the OCI store {@code the OCI image layout at <dir>}. The
+     * default, {@code the image store}, suits any store; the error goes on to name the store by its
+     * {@link #description()} unless this name already holds it.
+     */
+    default String displayName() {
+        return "the image store";
+    }
+
+    /**
      * Looks up exactly {@code ref} (never by listing and filtering).
      *
      * @param arch the cluster's architecture ({@code amd64}, ...) to choose from a multi-platform image, or

@@ -16,4 +16,15 @@ public interface RegistryPusher {
      *                       registry reports inside a response stream
      */
     String push(ImageRef ref, Consumer<String> progress, Cancellation cancellation) throws PushException;
+
+    /**
+     * Names a push of {@code ref} in the first words of its error, which go on with the {@link PushException}'s
+     * message: {@code push to <registry>} by default (e.g. {@code push to localhost:5000}); the Docker pusher says
+     * {@code docker push} (Tilt's words).
+     *
+     * @param ref the ref being pushed
+     */
+    default String describePush(ImageRef ref) {
+        return "push to " + ref.domain();
+    }
 }
