@@ -115,9 +115,7 @@ final class ImageStoreChoice {
 
     /** The engine the environment points at; with {@code timeout}, one for a quick ping. */
     private static DockerEngine engine(Cli cli, Duration timeout) {
-        DockerEngine.Builder b = DockerEngine.builder()
-                .environment(cli.env())
-                .home(Path.of(System.getProperty("user.home")));
+        DockerEngine.Builder b = DockerEngine.builder().environment(cli.env());
         if (timeout != null) {
             b.connectTimeout(timeout).requestTimeout(timeout);
         }
@@ -154,6 +152,6 @@ final class ImageStoreChoice {
     }
 
     private static CredentialsProvider credentials(Cli cli) {
-        return DockerConfigCredentials.of(cli.env(), Path.of(System.getProperty("user.home")));
+        return DockerConfigCredentials.of(cli.env());
     }
 }
