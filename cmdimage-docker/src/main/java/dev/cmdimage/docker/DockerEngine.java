@@ -146,9 +146,12 @@ public final class DockerEngine implements AutoCloseable {
 
     /** A sentence saying the engine could not be reached, naming the address tried and why. */
     String unreachable(Throwable cause, String doing) {
+        return unreachable(Causes.describe(cause), doing);
+    }
+
+    private String unreachable(String why, String doing) {
         return "Cannot reach the Docker engine at " + address.describe() + (doing == null ? "" : " to " + doing)
-                + ": " + Causes.describe(cause)
-                + ". Is the engine running, and does DOCKER_HOST or the Docker context point at it?";
+                + ": " + why + ". Is the engine running, and does DOCKER_HOST or the Docker context point at it?";
     }
 
     private synchronized void connect(String doing) throws ImageStoreException {
@@ -173,14 +176,18 @@ public final class DockerEngine implements AutoCloseable {
             throw new ImageStoreException("The Docker engine address " + address.describe() + " is not a valid URI: "
                     + e.getMessage());
         }
-        DockerClient probe = open(uri, RemoteApiVersion.unknown(), requestTimeout);
+        // the version request is part of connecting: an engine that accepts but never answers fails within the
+        // connect timeout, not the (longer) request timeout
+        DockerClient probe = open(uri, RemoteApiVersion.unknown(), connectTimeout);
         String engineApi;
         try {
             Version v = probe.versionCmd().exec();
             engineApi = v.getApiVersion();
         } catch (RuntimeException e) {
             closeQuietly(probe);
-            throw new ImageStoreException(unreachable(e, doing), e);
+            String why = Causes.isTimeout(e) ? "it did not answer within " + Causes.format(connectTimeout)
+                    : Causes.describe(e);
+            throw new ImageStoreException(unreachable(why, doing), e);
         }
         closeQuietly(probe);
         RemoteApiVersion chosen = RemoteApiVersion.unknown();
@@ -282,7 +289,11 @@ public final class DockerEngine implements AutoCloseable {
             return this;
         }
 
-        /** How long connecting may take (default 10 s). */
+        /**
+         * How long connecting may take (default 10 s): opening the connection, and then, on first use, the engine's
+         * answer to the version request that starts every session, so that an address which accepts connections but
+         * never answers fails within about twice this time.
+         */
         public Builder connectTimeout(Duration timeout) {
             this.connectTimeout = positive(timeout, "connectTimeout");
             return this;
