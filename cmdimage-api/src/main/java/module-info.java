@@ -8,4 +8,6 @@ module dev.cmdimage.api {
 
     exports dev.cmdimage.api;
     exports dev.cmdimage.spi;
+    // FinalStatus: how the pipeline records a build's final status on its exception (no public mutator)
+    exports dev.cmdimage.api.internal to dev.cmdimage.core;
 }

@@ -11,6 +11,11 @@ import org.jspecify.annotations.Nullable;
  * Everything one build needs: the CmdImage and the objects it refers to, plus how to run it.
  * Construct with {@link #builder(CmdImage)}.
  *
+ * <p>Compatibility: the builder is how this record stays compatible as builds learn new options. A new option is a
+ * new builder method (and a new accessor); the canonical constructor then gains a component, and the previous one
+ * stays as a deprecated constructor, so code compiled against this version keeps linking. Record patterns that
+ * deconstruct this record do not survive a new component: read it through its accessors.
+ *
  * @param cmdImage                the CmdImage to build
  * @param cluster                 the cluster it builds for, or {@code null} (no registry, unknown architecture)
  * @param imageMaps               the ImageMaps available to it, by name

@@ -8,7 +8,8 @@ import org.jspecify.annotations.Nullable;
  *
  * @param metadata the object's metadata (a name is required to build)
  * @param spec     how to build
- * @param status   what happened, {@link CmdImageStatus#EMPTY} when nothing has
+ * @param status   what happened, {@link CmdImageStatus#EMPTY} (state {@link CmdImageStatus.Pending}) when nothing
+ *                 has
  */
 public record CmdImage(ObjectMeta metadata, CmdImageSpec spec, CmdImageStatus status) implements ApiObject {
     /** The wire kind. */

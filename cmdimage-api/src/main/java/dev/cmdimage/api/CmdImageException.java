@@ -1,5 +1,6 @@
 package dev.cmdimage.api;
 
+import dev.cmdimage.api.internal.FinalStatus;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
@@ -8,6 +9,10 @@ import org.jspecify.annotations.Nullable;
  * {@code status.completed.error}); it never contains a secret. Subtypes carry structured fields.
  */
 public class CmdImageException extends Exception {
+    static {
+        FinalStatus.install(CmdImageException::recordStatus);
+    }
+
     /** Not serialized (the status types are not {@link java.io.Serializable}): a deserialized copy has none. */
     private transient volatile CmdImageStatus status;
 
@@ -25,23 +30,20 @@ public class CmdImageException extends Exception {
     }
 
     /**
-     * The build's final status, once the build has ended ({@code completed}, with the error); empty before, and on a
-     * deserialized copy of this exception.
+     * The build's final status, once the build has ended ({@code completed}, with the error); empty before, on a
+     * deserialized copy of this exception, and on exceptions that did not end a build of cmdimage's own builder.
      */
     public Optional<CmdImageStatus> status() {
         return Optional.ofNullable(status);
     }
 
     /**
-     * Records the final status of the build this exception ended; the pipeline calls this once, a later call
-     * does nothing.
-     *
-     * @return this exception
+     * Records the final status of the build this exception ended, once; a later call does nothing. Not public: the
+     * pipeline reaches it through {@link FinalStatus}, so that nobody else can change what {@link #status()} says.
      */
-    public CmdImageException withStatus(CmdImageStatus finalStatus) {
+    void recordStatus(CmdImageStatus finalStatus) {
         if (status == null) {
             status = finalStatus;
         }
-        return this;
     }
 }

@@ -12,6 +12,11 @@ import org.jspecify.annotations.Nullable;
  * with an unknown value can still be read and validation can say what is wrong with it. Use the constants
  * below. Construct with {@link #builder()}; change with {@link #toBuilder()}.
  *
+ * <p>Compatibility: the builder is how this record stays compatible as Tilt's API grows. A new field is a new
+ * builder method (and a new accessor); the canonical constructor then gains a component, and the previous one stays
+ * as a deprecated constructor, so code compiled against this version keeps linking. Record patterns that deconstruct
+ * this record do not survive a new component: read it through its accessors.
+ *
  * @param ref               the named reference of the image (required)
  * @param args              the command line, as an argv (at least one element)
  * @param dir               the working directory, or {@code null} for the caller's (a relative one resolves

@@ -10,16 +10,23 @@ import org.jspecify.annotations.Nullable;
  * @param ref   the ref of the built image as seen from the local network, in familiar form (e.g.
  *              {@code localhost:5000/app:tilt-0123456789abcdef}), or {@code null} (always {@code null} while
  *              waiting, while building and after a failure)
- * @param state what the build is doing: {@link Waiting}, {@link Building} or {@link Completed}; {@code null}
- *              only for an object that has never been reconciled
+ * @param state what the build is doing: {@link Pending} (nobody has looked at the object yet), {@link Waiting},
+ *              {@link Building} or {@link Completed}; never {@code null}
  */
-public record CmdImageStatus(@Nullable String ref, @Nullable State state) {
-    /** The status of an object nobody has looked at yet. */
-    public static final CmdImageStatus EMPTY = new CmdImageStatus(null, null);
+public record CmdImageStatus(@Nullable String ref, State state) {
+    /**
+     * The status of an object nobody has looked at yet: {@link Pending}, no ref. It is Tilt's zero status and is
+     * written as {@code {}}; reading {@code {}} (or no status) gives it back.
+     */
+    public static final CmdImageStatus EMPTY = new CmdImageStatus(null, new Pending());
 
-    /** An empty ref becomes {@code null}. */
+    /**
+     * An empty ref becomes {@code null}; {@code state} is required ({@link Pending} for an object nobody has looked
+     * at yet).
+     */
     public CmdImageStatus {
         ref = Strings.emptyToNull(ref);
+        Objects.requireNonNull(state, "state (Pending for an object nobody has looked at yet)");
     }
 
     /** Waiting for the given reason. */
@@ -42,6 +49,11 @@ public record CmdImageStatus(@Nullable String ref, @Nullable State state) {
     public static CmdImageStatus failed(String error, String reason, MicroTime startedAt, MicroTime finishedAt) {
         return new CmdImageStatus(null,
                 new Completed(reason, Objects.requireNonNull(error, "error"), startedAt, finishedAt));
+    }
+
+    /** Whether nobody has looked at the object yet (no build has waited, started or completed). */
+    public boolean isPending() {
+        return state instanceof Pending;
     }
 
     /** The waiting state, if that is the state. */
@@ -70,9 +82,22 @@ public record CmdImageStatus(@Nullable String ref, @Nullable State state) {
     }
 
     /** What a build is doing; a switch over it is exhaustive. */
-    public sealed interface State permits Waiting, Building, Completed {
+    public sealed interface State permits Pending, Waiting, Building, Completed {
         /** The (brief) reason for this state, or {@code null}. */
         @Nullable String reason();
+    }
+
+    /**
+     * Nobody has looked at the object yet: no build has waited, started or completed. A new object's state, written
+     * as no state at all (a status of {@code {}}, Tilt's zero status: none of {@code waiting}, {@code building},
+     * {@code completed}).
+     */
+    public record Pending() implements State {
+        /** Always {@code null}: nothing has happened that needs a reason. */
+        @Override
+        public String reason() {
+            return null;
+        }
     }
 
     /**

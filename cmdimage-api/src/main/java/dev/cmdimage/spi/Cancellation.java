@@ -7,6 +7,9 @@ import java.util.List;
 /**
  * A one-way cancellation signal shared by a build and the plug-ins it calls. Plug-ins either poll
  * {@link #isCancelled()} or register a callback with {@link #onCancel(Runnable)}.
+ *
+ * <p>Thread-safe: a build's plug-ins poll and register on the build's thread while {@link #cancel()} comes from
+ * another (the caller's {@code cancel()}, a timeout, {@code close()}); the callbacks run on the cancelling thread.
  */
 public final class Cancellation {
     private final List<Runnable> callbacks = new ArrayList<>();

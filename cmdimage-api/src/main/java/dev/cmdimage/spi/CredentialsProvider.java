@@ -3,7 +3,14 @@ package dev.cmdimage.spi;
 import dev.cmdimage.api.CredentialsException;
 import java.util.Optional;
 
-/** Finds credentials for a registry. */
+/**
+ * Finds credentials for a registry.
+ *
+ * <p>Threads: the registry pushers ({@code DockerRegistryPusher}, {@code RegistryHttpPusher}) ask once per push, on
+ * the pushing build's thread; one provider serves every push of a builder, so {@link #find} is called concurrently
+ * and an implementation must be thread-safe. It may block (a credential helper
+ * runs a process), but must be bounded in time: the build waits for it.
+ */
 @FunctionalInterface
 public interface CredentialsProvider {
     /** A provider that knows none (anonymous access). */

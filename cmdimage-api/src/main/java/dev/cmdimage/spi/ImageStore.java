@@ -8,10 +8,26 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Where built images live and are verified: the Docker engine, an OCI image layout, ...
+ *
+ * <p>Threads: one store serves every build of a builder (and of a controller), so every method is called
+ * concurrently, from the threads of the builds that run (a thread of the builder's executor:
+ * {@code CmdImages.Builder.executor}, by default the builder's own {@code cmdimage-build-*} threads). Two builds may
+ * inspect and tag at the same time, also refs of the same repository. An implementation must be thread-safe.
+ * {@link #description()} and {@link #displayName()} may be called from any thread, also for log lines and messages.
  */
 public interface ImageStore {
     /** Names the store for people, e.g. {@code Docker engine at unix:///var/run/docker.sock}. */
     String description();
+
+    /**
+     * Names the store in the first words of an error, as in {@code Could not find image in <displayName>}: the
+     * Docker store says {@code Docker} (Tilt's words), the OCI store {@code the OCI image layout at <dir>}. The
+     * default, {@code the image store}, suits any store; the error goes on to name the store by its
+     * {@link #description()} unless this name already holds it.
+     */
+    default String displayName() {
+        return "the image store";
+    }
 
     /**
      * Looks up exactly {@code ref} (never by listing and filtering).

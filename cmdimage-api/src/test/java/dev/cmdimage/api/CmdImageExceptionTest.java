@@ -1,7 +1,9 @@
 package dev.cmdimage.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.cmdimage.api.internal.FinalStatus;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -22,7 +24,7 @@ class CmdImageExceptionTest {
     void aFailedBuildsExceptionSerializesWithItsFieldsButWithoutItsStatus() throws Exception {
         CommandFailedException e = new CommandFailedException("Custom build \"make\" failed: exit status 2", "make",
                 2, List.of("compiling", "error: main.c"));
-        e.withStatus(CmdImageStatus.failed(e.getMessage(), "build requested", T0, T0));
+        FinalStatus.record(e, CmdImageStatus.failed(e.getMessage(), "build requested", T0, T0));
         assertThat(e.status()).isPresent();
 
         CommandFailedException copy = roundTrip(e);
@@ -51,10 +53,20 @@ class CmdImageExceptionTest {
         CmdImageException e = new CmdImageException("boom");
         CmdImageStatus first = CmdImageStatus.failed("boom", "build requested", T0, T0);
 
-        assertThat(e.withStatus(first)).isSameAs(e);
-        e.withStatus(CmdImageStatus.failed("later", "build requested", T0, T0));
+        assertThat(FinalStatus.record(e, first)).isSameAs(e);
+        FinalStatus.record(e, CmdImageStatus.failed("later", "build requested", T0, T0));
 
         assertThat(e.status()).contains(first);
+    }
+
+    @Test
+    void nothingPublicOnAnExceptionChangesItsStatus() {
+        CmdImageException e = new CmdImageException("boom"); // initializes the class, which installs its recorder
+        assertThat(CmdImageException.class.getMethods()).noneMatch(m -> m.getParameterCount() > 0
+                && m.getDeclaringClass() == CmdImageException.class);
+        assertThatThrownBy(() -> FinalStatus.install((ex, s) -> { }))
+                .isInstanceOf(IllegalStateException.class);
+        assertThat(e.status()).isEmpty();
     }
 
     @SuppressWarnings("unchecked")

@@ -126,7 +126,7 @@ final class BuildCommand implements Callable<Integer> {
     }
 
     private static String reasonOf(CmdImageStatus status) {
-        return status.state() == null ? null : status.state().reason();
+        return status.state().reason();
     }
 
     /** 0 when every CmdImage completed without error, else 1. */

@@ -27,6 +27,11 @@ import java.util.function.Predicate;
 final class ImageStoreChoice {
     /** Where {@code auto} puts the OCI layout, relative to the working directory. */
     static final String DEFAULT_OCI_DIR = ".cmdimage/oci";
+    /**
+     * How long connecting to the engine may take, and then how long its first answer (see
+     * {@link DockerEngine.Builder#connectTimeout}).
+     */
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
     /** How long {@code auto} waits for the engine to answer. */
     static final Duration PING_TIMEOUT = Duration.ofSeconds(2);
 
@@ -76,14 +81,15 @@ final class ImageStoreChoice {
         switch (option.kind()) {
             case DOCKER: {
                 DockerEngine engine = engine(cli, null);
+                reporter.info("image store: " + engine.description() + " (from " + engine.hostSource()
+                        + ", as --image-store docker asks); waiting for it to answer (at most "
+                        + seconds(CONNECT_TIMEOUT) + " to connect and " + seconds(CONNECT_TIMEOUT) + " for the answer)");
                 String down = ping(engine);
                 if (down != null) {
-                    reporter.info("image store: " + engine.description() + " (as --image-store docker asks),"
-                            + " which does not answer: " + down);
+                    reporter.info("image store: the " + engine.description() + " does not answer: " + down);
                     Chosen chosen = docker(engine, cli);
                     return new Chosen(chosen.store(), chosen.pusher(), down, engine, chosen.sharesImageStore());
                 }
-                reporter.info("image store: " + engine.description() + " (as --image-store docker asks)");
                 return docker(engine, cli);
             }
             case OCI: {
@@ -115,13 +121,15 @@ final class ImageStoreChoice {
 
     /** The engine the environment points at; with {@code timeout}, one for a quick ping. */
     private static DockerEngine engine(Cli cli, Duration timeout) {
-        DockerEngine.Builder b = DockerEngine.builder()
-                .environment(cli.env())
-                .home(Path.of(System.getProperty("user.home")));
+        DockerEngine.Builder b = DockerEngine.builder().environment(cli.env()).connectTimeout(CONNECT_TIMEOUT);
         if (timeout != null) {
             b.connectTimeout(timeout).requestTimeout(timeout);
         }
         return b.build();
+    }
+
+    private static String seconds(Duration d) {
+        return d.toSeconds() + "s";
     }
 
     /** {@code null} when the engine answers, else the sentence saying it does not (naming its address). */
@@ -154,6 +162,6 @@ final class ImageStoreChoice {
     }
 
     private static CredentialsProvider credentials(Cli cli) {
-        return DockerConfigCredentials.of(cli.env(), Path.of(System.getProperty("user.home")));
+        return DockerConfigCredentials.of(cli.env());
     }
 }

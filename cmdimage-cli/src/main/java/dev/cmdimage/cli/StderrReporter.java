@@ -86,7 +86,7 @@ final class StderrReporter implements BuildListener, CmdImageController.Listener
 
     /** One phrase for a status, or {@code null} for an object nobody has looked at yet. */
     static String describe(CmdImageStatus status) {
-        if (status.state() == null) {
+        if (status.isPending()) {
             return null;
         }
         CmdImageStatus.State state = status.state();

@@ -143,4 +143,55 @@ class ImageStoreChoiceTest {
         assertThat(tmp.resolve("remote-ran")).exists();
         assertThat(run.err).contains("does not answer");
     }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(90)
+    void imageStoreDockerAtAnAddressThatNeverAnswersSaysWhatItWaitsForAndGivesUpWithinItsBound() throws Exception {
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            java.util.List<java.net.Socket> accepted = new java.util.concurrent.CopyOnWriteArrayList<>();
+            Thread acceptor = new Thread(() -> {
+                try {
+                    while (true) {
+                        accepted.add(silent.accept()); // reads nothing, answers nothing
+                    }
+                } catch (IOException closed) {
+                    // the test is over
+                }
+            }, "silent-engine");
+            acceptor.setDaemon(true);
+            acceptor.start();
+            String host = "tcp://127.0.0.1:" + silent.getLocalPort();
+            java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+            Cli cli = new Cli(java.io.InputStream.nullInputStream(), System.out, new java.io.PrintStream(err, true),
+                    tmp, Map.of("DOCKER_HOST", host), false);
+
+            try (ImageStoreChoice.Chosen chosen = ImageStoreChoice.choose(ImageStoreOption.parse("docker"), true, cli,
+                    new StderrReporter(cli.err()))) {
+                assertThat(err.toString()).startsWith("cmdimage: image store: Docker engine at " + host
+                        + " (from DOCKER_HOST, as --image-store docker asks); waiting for it to answer (at most 10s to"
+                        + " connect and 10s for the answer)");
+                assertThat(chosen.unusable()).startsWith("Cannot reach the Docker engine at " + host
+                        + " (from DOCKER_HOST): it did not answer within 10s.");
+                assertThat(err.toString()).contains("does not answer: " + chosen.unusable());
+            } finally {
+                for (java.net.Socket s : accepted) {
+                    s.close();
+                }
+            }
+        }
+    }
+
+    @Test
+    void theDockerPushersCredentialsComeFromHomeInTheEnvironment() {
+        Path home = tmp.resolve("ci-home");
+        Cli cli = new Cli(java.io.InputStream.nullInputStream(), System.out,
+                new java.io.PrintStream(new java.io.ByteArrayOutputStream()), tmp,
+                Map.of("DOCKER_HOST", noEngine, "HOME", home.toString()), false);
+
+        try (ImageStoreChoice.Chosen chosen = ImageStoreChoice.choose(ImageStoreOption.parse("docker"), true, cli,
+                new StderrReporter(cli.err()))) {
+            assertThat(chosen.pusher().toString())
+                    .contains("DockerConfigCredentials[" + home.resolve(".docker/config.json") + "]");
+        }
+    }
 }

@@ -77,7 +77,7 @@ class WatchCommandTest {
         /** The states CmdImage {@code name} was printed in, e.g. [waiting, building, completed]. */
         List<String> states(String name) {
             return printed().stream().filter(o -> o instanceof CmdImage && o.name().equals(name))
-                    .map(o -> ((CmdImage) o).status().state()).filter(s -> s != null)
+                    .map(o -> ((CmdImage) o).status().state()).filter(s -> !(s instanceof dev.cmdimage.api.CmdImageStatus.Pending))
                     .map(s -> s.getClass().getSimpleName().toLowerCase()).toList();
         }
 

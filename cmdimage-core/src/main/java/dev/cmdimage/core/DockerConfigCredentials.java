@@ -16,8 +16,9 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Registry credentials the way the Docker CLI finds them, from {@code $DOCKER_CONFIG/config.json} or
- * {@code ~/.docker/config.json}. The file is read on every lookup and never written.
+ * Registry credentials the way the Docker CLI finds them, from the {@code config.json} in the Docker configuration
+ * directory: {@code $DOCKER_CONFIG}, else {@code $HOME/.docker}, else {@code .docker} in {@code user.home} (see
+ * {@link DockerConfigLocation}). The file is read on every lookup and never written.
  *
  * <p>For a registry, in this order:
  * <ol>
@@ -47,22 +48,41 @@ public final class DockerConfigCredentials implements CredentialsProvider {
         this.helperTimeout = helperTimeout;
     }
 
-    /** Reads the config the JVM's environment points at ({@code DOCKER_CONFIG}, else {@code user.home}). */
+    /**
+     * Reads the config the JVM's environment points at: {@code $DOCKER_CONFIG}, else {@code $HOME/.docker}, else
+     * {@code .docker} in {@code user.home}.
+     */
     public static DockerConfigCredentials fromEnvironment() {
-        return of(System.getenv(), Path.of(System.getProperty("user.home")));
+        return of(System.getenv());
     }
 
     /**
      * Reads the config {@code environment} points at: {@code $DOCKER_CONFIG/config.json}, else
-     * {@code home/.docker/config.json}. Credential helpers are looked up on the environment's {@code PATH} and run
-     * with that environment.
+     * {@code $HOME/.docker/config.json}, else {@code .docker/config.json} in the JVM's {@code user.home}. Credential
+     * helpers are looked up on the environment's {@code PATH} and run with that environment.
+     */
+    public static DockerConfigCredentials of(Map<String, String> environment) {
+        return of(environment, DockerConfigLocation.of(environment));
+    }
+
+    /**
+     * Reads the config {@code environment} points at: {@code $DOCKER_CONFIG/config.json}, else
+     * {@code $HOME/.docker/config.json}, else {@code home/.docker/config.json}. Credential helpers are looked up on
+     * the environment's {@code PATH} and run with that environment.
+     *
+     * @param home the home directory used when the environment sets neither {@code DOCKER_CONFIG} nor {@code HOME}
      */
     public static DockerConfigCredentials of(Map<String, String> environment, Path home) {
+        return of(environment, DockerConfigLocation.of(environment, home));
+    }
+
+    /**
+     * Reads the {@code config.json} of {@code location}. Credential helpers are looked up on the environment's
+     * {@code PATH} and run with that environment.
+     */
+    public static DockerConfigCredentials of(Map<String, String> environment, DockerConfigLocation location) {
         Objects.requireNonNull(environment, "environment");
-        String dockerConfig = environment.get("DOCKER_CONFIG");
-        Path dir = dockerConfig != null && !dockerConfig.isBlank() ? Path.of(dockerConfig)
-                : Objects.requireNonNull(home, "home").resolve(".docker");
-        return new DockerConfigCredentials(environment, dir.resolve("config.json"), DEFAULT_HELPER_TIMEOUT);
+        return new DockerConfigCredentials(environment, location.configFile(), DEFAULT_HELPER_TIMEOUT);
     }
 
     /** The same provider with another limit on how long a credential helper may run. */

@@ -77,6 +77,12 @@ public final class OciLayoutStore implements ImageStore {
         return "OCI image layout at " + layout.root();
     }
 
+    /** {@code the OCI image layout at <dir>}, as in {@code Could not find image in the OCI image layout at <dir>}. */
+    @Override
+    public String displayName() {
+        return "the " + description();
+    }
+
     @Override
     public Optional<String> inspect(ImageRef ref, @Nullable String arch) throws ImageStoreException {
         Objects.requireNonNull(ref, "ref");

@@ -7,6 +7,7 @@ import com.github.dockerjava.core.LocalDirectorySSLConfig;
 import com.github.dockerjava.core.RemoteApiVersion;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
 import dev.cmdimage.api.ImageStoreException;
+import dev.cmdimage.core.DockerConfigLocation;
 import dev.cmdimage.docker.internal.Causes;
 import dev.cmdimage.docker.internal.EngineAddress;
 import dev.cmdimage.docker.internal.EngineClientConfig;
@@ -25,7 +26,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The engine is found like the Docker CLI finds it: explicit settings ({@link Builder#host}) first, then
  * {@code DOCKER_HOST} (with {@code DOCKER_TLS_VERIFY} and {@code DOCKER_CERT_PATH}), then the Docker context
- * ({@code DOCKER_CONTEXT}, else {@code currentContext} in the Docker config; context files are only read), then
+ * ({@code DOCKER_CONTEXT}, else {@code currentContext} in the Docker config, which is in {@code $DOCKER_CONFIG}, else
+ * {@code $HOME/.docker}, else {@code user.home}'s {@code .docker}; context files are only read), then
  * the default socket. The connection is opened on first use: cmdimage asks the engine for its API version and
  * speaks the lower of that and the newest version it knows ({@value #CLIENT_MAX_API_VERSION}), so engines that
  * speak only API 1.41 (Docker 20.10) work. An engine that cannot be reached is an {@link ImageStoreException}
@@ -52,8 +54,9 @@ public final class DockerEngine implements AutoCloseable {
 
     private DockerEngine(Builder b) {
         Map<String, String> env = b.environment != null ? b.environment : System.getenv();
-        Path home = b.home != null ? b.home : Path.of(System.getProperty("user.home"));
-        this.address = EngineAddress.resolve(b.host, b.tlsVerify, b.certPath, env, home);
+        DockerConfigLocation config = b.home != null ? DockerConfigLocation.of(env, b.home)
+                : DockerConfigLocation.of(env);
+        this.address = EngineAddress.resolve(b.host, b.tlsVerify, b.certPath, env, config);
         this.connectTimeout = b.connectTimeout;
         this.requestTimeout = b.requestTimeout;
         this.streamIdleTimeout = b.streamIdleTimeout;
@@ -143,9 +146,12 @@ public final class DockerEngine implements AutoCloseable {
 
     /** A sentence saying the engine could not be reached, naming the address tried and why. */
     String unreachable(Throwable cause, String doing) {
+        return unreachable(Causes.describe(cause), doing);
+    }
+
+    private String unreachable(String why, String doing) {
         return "Cannot reach the Docker engine at " + address.describe() + (doing == null ? "" : " to " + doing)
-                + ": " + Causes.describe(cause)
-                + ". Is the engine running, and does DOCKER_HOST or the Docker context point at it?";
+                + ": " + why + ". Is the engine running, and does DOCKER_HOST or the Docker context point at it?";
     }
 
     private synchronized void connect(String doing) throws ImageStoreException {
@@ -170,14 +176,18 @@ public final class DockerEngine implements AutoCloseable {
             throw new ImageStoreException("The Docker engine address " + address.describe() + " is not a valid URI: "
                     + e.getMessage());
         }
-        DockerClient probe = open(uri, RemoteApiVersion.unknown(), requestTimeout);
+        // the version request is part of connecting: an engine that accepts but never answers fails within the
+        // connect timeout, not the (longer) request timeout
+        DockerClient probe = open(uri, RemoteApiVersion.unknown(), connectTimeout);
         String engineApi;
         try {
             Version v = probe.versionCmd().exec();
             engineApi = v.getApiVersion();
         } catch (RuntimeException e) {
             closeQuietly(probe);
-            throw new ImageStoreException(unreachable(e, doing), e);
+            String why = Causes.isTimeout(e) ? "it did not answer within " + Causes.format(connectTimeout)
+                    : Causes.describe(e);
+            throw new ImageStoreException(unreachable(why, doing), e);
         }
         closeQuietly(probe);
         RemoteApiVersion chosen = RemoteApiVersion.unknown();
@@ -260,19 +270,30 @@ public final class DockerEngine implements AutoCloseable {
             return this;
         }
 
-        /** The environment to read {@code DOCKER_*} variables from (default: the JVM's). */
+        /**
+         * The environment to read {@code DOCKER_*} variables and {@code HOME} from (default: the JVM's). The Docker
+         * configuration directory is {@code $DOCKER_CONFIG}, else {@code $HOME/.docker}, else {@link #home}'s
+         * {@code .docker} (see {@link DockerConfigLocation}).
+         */
         public Builder environment(Map<String, String> environment) {
             this.environment = Map.copyOf(environment);
             return this;
         }
 
-        /** The home directory holding {@code .docker} (default: {@code user.home}). */
+        /**
+         * The home directory whose {@code .docker} holds the Docker configuration when the environment sets neither
+         * {@code DOCKER_CONFIG} nor {@code HOME} (default: {@code user.home}).
+         */
         public Builder home(Path home) {
             this.home = home;
             return this;
         }
 
-        /** How long connecting may take (default 10 s). */
+        /**
+         * How long connecting may take (default 10 s): opening the connection, and then, on first use, the engine's
+         * answer to the version request that starts every session, so that an address which accepts connections but
+         * never answers fails within about twice this time.
+         */
         public Builder connectTimeout(Duration timeout) {
             this.connectTimeout = positive(timeout, "connectTimeout");
             return this;

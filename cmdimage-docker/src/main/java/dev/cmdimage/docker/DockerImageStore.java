@@ -39,6 +39,12 @@ public final class DockerImageStore implements ImageStore {
         return engine.description();
     }
 
+    /** {@code Docker}: Tilt's words, as in {@code Could not find image in Docker}. */
+    @Override
+    public String displayName() {
+        return "Docker";
+    }
+
     @Override
     public Optional<String> inspect(ImageRef ref, @Nullable String arch) throws ImageStoreException {
         Objects.requireNonNull(ref, "ref");

@@ -142,6 +142,12 @@ public final class DockerRegistryPusher implements RegistryPusher {
         }
     }
 
+    /** {@code docker push}: Tilt's words, as in {@code docker push: <cause>}. */
+    @Override
+    public String describePush(ImageRef ref) {
+        return "docker push";
+    }
+
     @Override
     public String toString() {
         return "DockerRegistryPusher[" + engine + ", " + credentials + "]";

@@ -99,6 +99,28 @@ class EngineAddressTest {
     }
 
     @Test
+    void theContextIsFoundInTheDockerConfigUnderHomeFromTheEnvironmentBeforeUserHome() throws Exception {
+        Path envHome = Files.createDirectories(home.resolve("env-home"));
+        Path cfg = Files.createDirectories(envHome.resolve(".docker"));
+        context(cfg, "ci", "tcp://10.9.8.7:2376", true);
+        Files.writeString(cfg.resolve("config.json"), "{\"currentContext\":\"ci\"}");
+        Path userHomeCfg = Files.createDirectories(home.resolve(".docker"));
+        Files.writeString(userHomeCfg.resolve("config.json"), "{\"currentContext\":\"elsewhere\"}");
+
+        DockerEngine e = engine(Map.of("HOME", envHome.toString()));
+
+        assertThat(e.host()).isEqualTo("tcp://10.9.8.7:2376");
+        assertThat(e.hostSource()).isEqualTo("Docker context \"ci\" (from currentContext in "
+                + cfg.resolve("config.json") + ")");
+        assertThat(e.commandEnvironment()).containsEntry("DOCKER_CERT_PATH",
+                cfg.resolve("contexts/tls").toString() + "/" + sha256("ci") + "/docker");
+    }
+
+    private static String sha256(String s) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
     void theDefaultContextMeansTheDefaultSocket() {
         assertThat(engine(Map.of("DOCKER_CONTEXT", "default")).host()).isEqualTo("unix:///var/run/docker.sock");
     }

@@ -9,6 +9,7 @@ import dev.cmdimage.api.CmdImageException;
 import dev.cmdimage.api.CmdImageStatus;
 import dev.cmdimage.api.ImageMap;
 import dev.cmdimage.api.MicroTime;
+import dev.cmdimage.api.internal.FinalStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -267,7 +268,7 @@ final class ScriptedBuilder implements CmdImageBuilder {
                 finalStatus.complete(s);
                 CmdImageException e = "build cancelled".equals(error)
                         ? new BuildCancelledException(error) : new CmdImageException(error);
-                result.completeExceptionally(e.withStatus(s));
+                result.completeExceptionally(FinalStatus.record(e, s));
             }
         }
 

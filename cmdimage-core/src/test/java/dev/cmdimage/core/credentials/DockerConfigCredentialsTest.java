@@ -86,6 +86,35 @@ class DockerConfigCredentialsTest {
     }
 
     @Test
+    void homeFromTheEnvironmentWinsOverUserHomeAsInTheDockerCli() throws Exception {
+        Path envHome = Files.createDirectories(tmp.resolve("env-home"));
+        Path envDotDocker = Files.createDirectories(envHome.resolve(".docker"));
+        Files.writeString(envDotDocker.resolve("config.json"),
+                "{\"auths\":{\"localhost:5000\":{\"auth\":\"" + b64("ci:from-home") + "\"}}}");
+        Path userHomeDocker = Files.createDirectories(home.resolve(".docker"));
+        Files.writeString(userHomeDocker.resolve("config.json"),
+                "{\"auths\":{\"localhost:5000\":{\"auth\":\"" + b64("other:from-user-home") + "\"}}}");
+
+        DockerConfigCredentials p = DockerConfigCredentials.of(Map.of("PATH", "/usr/bin", "HOME",
+                envHome.toString()), home);
+
+        assertThat(p.configFile()).isEqualTo(envDotDocker.resolve("config.json"));
+        assertThat(p.find("localhost:5000")).contains(RegistryCredentials.basic("ci", "from-home"));
+    }
+
+    @Test
+    void dockerConfigWinsOverHome() throws Exception {
+        config("{\"auths\":{\"localhost:5000\":{\"auth\":\"" + b64("alice:from-docker-config") + "\"}}}");
+        Map<String, String> env = env();
+        env.put("HOME", home.toString());
+        Files.writeString(Files.createDirectories(home.resolve(".docker")).resolve("config.json"),
+                "{\"auths\":{\"localhost:5000\":{\"auth\":\"" + b64("bob:from-home") + "\"}}}");
+
+        assertThat(DockerConfigCredentials.of(env).find("localhost:5000"))
+                .contains(RegistryCredentials.basic("alice", "from-docker-config"));
+    }
+
+    @Test
     void authsEntryWithBase64UserAndPassword() throws Exception {
         config("{\"auths\":{\"localhost:5000\":{\"auth\":\"" + b64("alice:pa:ss") + "\"}}}");
         assertThat(provider().find("localhost:5000")).contains(RegistryCredentials.basic("alice", "pa:ss"));

@@ -96,15 +96,24 @@ class PushTest {
     }
 
     @Test
-    void aPushFailureFailsTheBuildWithDockerPush() {
+    void aPushFailureFailsTheBuildNamingThePushToTheRegistry() {
         f.pusher.fail(new PushException("localhost:5000/app: unauthorized: authentication required", LOCAL));
 
         assertThatThrownBy(() -> build(Fixture.spec("app").build(), false))
                 .isInstanceOfSatisfying(PushException.class, e -> assertThat(e.ref()).isEqualTo(LOCAL))
-                .hasMessage("docker push: localhost:5000/app: unauthorized: authentication required");
+                .hasMessage("push to localhost:5000: localhost:5000/app: unauthorized: authentication required");
         assertThat(f.listener.stepSequence()).endsWith("+push", "!push");
         assertThat(f.listener.statuses().get(1).completedState().orElseThrow().error())
-                .isEqualTo("docker push: localhost:5000/app: unauthorized: authentication required");
+                .isEqualTo("push to localhost:5000: localhost:5000/app: unauthorized: authentication required");
+    }
+
+    @Test
+    void aPushFailureStartsWithThePushersOwnWordsForThePush() {
+        f.pusher.describePush("docker push");
+        f.pusher.fail(new PushException("localhost:5000/app: unauthorized: authentication required", LOCAL));
+
+        assertThatThrownBy(() -> build(Fixture.spec("app").build(), false))
+                .hasMessage("docker push: localhost:5000/app: unauthorized: authentication required");
     }
 
     @Test
@@ -113,7 +122,7 @@ class PushTest {
 
         assertThatThrownBy(() -> build(Fixture.spec("app").build(), false))
                 .isInstanceOf(PushException.class)
-                .hasMessage("docker push: Unexpected error in the registry pusher while pushing " + LOCAL
+                .hasMessage("push to localhost:5000: Unexpected error in the registry pusher while pushing " + LOCAL
                         + ": IllegalStateException: stream closed");
     }
 

@@ -144,7 +144,8 @@ class RefFileTest {
         commandWrites("localhost:5000/app:v1");
 
         assertThatThrownBy(() -> f.builder().build(request(null)))
-                .hasMessage("Could not find image in Docker. Did your custom_build script build the image it wrote to "
+                .hasMessage("Could not find image in the image store. Did your custom_build script build the image it"
+                        + " wrote to "
                         + refFile + "? Looked for localhost:5000/app:v1 in fake image store: no such image");
     }
 }

@@ -77,7 +77,7 @@ class SecretsTest {
         f.pusher.fail(new PushException("denied for " + BASE_SECRET, "app"));
 
         assertThatThrownBy(() -> f.builder().build(request()))
-                .hasMessage("docker push: denied for <redacted>");
+                .hasMessage("push to localhost:5000: denied for <redacted>");
         assertThat(f.listener.logs()).contains("using <redacted>");
         assertThat(f.listener.events().toString()).doesNotContain(BASE_SECRET);
     }

@@ -11,6 +11,7 @@ import dev.cmdimage.api.ImageStoreException;
 import dev.cmdimage.api.RegistryHosting;
 import dev.cmdimage.api.Cluster;
 import dev.cmdimage.core.CmdImages;
+import dev.cmdimage.core.OciLayoutStore;
 import dev.cmdimage.core.testing.FakeImageStore;
 import dev.cmdimage.core.testing.FakeProcessRunner;
 import java.nio.file.Path;
@@ -70,7 +71,7 @@ class StoreStepsTest {
     @Test
     void aMissingImageSaysHowToFixItAndWhichRefWasLookedFor() {
         f.runner = FakeProcessRunner.exiting(0);
-        f.store.description("Docker engine at unix:///var/run/docker.sock");
+        f.store.description("Docker engine at unix:///var/run/docker.sock").displayName("Docker");
 
         String ref = "app:tilt-build-" + Fixture.T0_SECONDS;
         assertThatThrownBy(() -> f.builder().build(f.request(Fixture.spec("app").build()).build()))
@@ -89,8 +90,33 @@ class StoreStepsTest {
 
         assertThatThrownBy(() -> f.builder().build(f.request(Fixture.spec("app").build()).build()))
                 .isInstanceOf(ImageNotFoundException.class)
-                .hasMessageStartingWith("Could not find image in Docker. ")
+                .hasMessageStartingWith("Could not find image in the image store. ")
                 .hasMessageEndingWith(" in fake image store: Docker engine at unix:///x.sock: connection refused");
+    }
+
+    @Test
+    void aStoreThatSaysNothingAboutItselfIsTheImageStoreInTheFirstWords() {
+        f.runner = FakeProcessRunner.exiting(0);
+        String ref = "app:tilt-build-" + Fixture.T0_SECONDS;
+        assertThatThrownBy(() -> f.builder().build(f.request(Fixture.spec("app").build()).build()))
+                .hasMessage("Could not find image in the image store. Did your custom_build script tag the image it"
+                        + " built as $EXPECTED_REF? If the script pushes the image itself, use outputMode: remote."
+                        + " Looked for " + ref + " in fake image store: no such image");
+    }
+
+    @Test
+    void theOciStoreNamesItselfNotDocker() throws Exception {
+        Path layout = dir.resolve("layout");
+        OciLayoutStore oci = new OciLayoutStore(layout);
+        CmdImageBuilder builder = CmdImages.builder().processRunner(FakeProcessRunner.exiting(0)).imageStore(oci)
+                .clock(f.clock).build();
+
+        String ref = "app:tilt-build-" + Fixture.T0_SECONDS;
+        assertThatThrownBy(() -> builder.build(f.request(Fixture.spec("app").build()).build()))
+                .isInstanceOf(ImageNotFoundException.class)
+                .hasMessage("Could not find image in the OCI image layout at " + layout.toAbsolutePath() + "."
+                        + " Did your custom_build script tag the image it built as $EXPECTED_REF? If the script"
+                        + " pushes the image itself, use outputMode: remote. Looked for " + ref + ": no such image");
     }
 
     @Test

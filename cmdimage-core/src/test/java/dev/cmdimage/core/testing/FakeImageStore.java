@@ -28,6 +28,7 @@ public final class FakeImageStore implements ImageStore {
     private final List<Tagging> taggings = new CopyOnWriteArrayList<>();
     private volatile Map<String, String> commandEnvironment = Map.of();
     private volatile String description = "fake image store";
+    private volatile String displayName;
     private volatile RuntimeException inspectRuntimeFailure;
     private volatile ImageStoreException inspectFailure;
     private volatile RuntimeException tagRuntimeFailure;
@@ -69,6 +70,12 @@ public final class FakeImageStore implements ImageStore {
     /** What {@link #description()} returns (default {@code fake image store}). */
     public FakeImageStore description(String text) {
         this.description = text;
+        return this;
+    }
+
+    /** What {@link #displayName()} returns (default: the SPI's default, {@code the image store}). */
+    public FakeImageStore displayName(String text) {
+        this.displayName = text;
         return this;
     }
 
@@ -114,6 +121,12 @@ public final class FakeImageStore implements ImageStore {
     @Override
     public String description() {
         return description;
+    }
+
+    @Override
+    public String displayName() {
+        String name = displayName;
+        return name != null ? name : ImageStore.super.displayName();
     }
 
     @Override

@@ -21,6 +21,7 @@ public final class FakeRegistryPusher implements RegistryPusher {
     private volatile List<String> progressLines = List.of();
     private volatile PushException failure;
     private volatile RuntimeException runtimeFailure;
+    private volatile String pushWords;
 
     /** The digest later pushes return. */
     public FakeRegistryPusher digest(String digest) {
@@ -46,6 +47,12 @@ public final class FakeRegistryPusher implements RegistryPusher {
         return this;
     }
 
+    /** What {@link #describePush} returns (default: the SPI's default, {@code push to <registry>}). */
+    public FakeRegistryPusher describePush(String words) {
+        this.pushWords = words;
+        return this;
+    }
+
     /** The refs pushed (attempted), familiar form, in order. */
     public List<String> pushed() {
         return List.copyOf(pushed);
@@ -62,5 +69,11 @@ public final class FakeRegistryPusher implements RegistryPusher {
             throw failure;
         }
         return digest;
+    }
+
+    @Override
+    public String describePush(ImageRef ref) {
+        String words = pushWords;
+        return words != null ? words : RegistryPusher.super.describePush(ref);
     }
 }

@@ -1,6 +1,8 @@
 package dev.cmdimage.docker.internal;
 
 import com.github.dockerjava.api.exception.DockerException;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
 
 /** Turns docker-java's exceptions into words for people. */
 public final class Causes {
@@ -31,5 +33,30 @@ public final class Causes {
             return root.getClass().getSimpleName();
         }
         return msg.trim();
+    }
+
+    /**
+     * Whether {@code t} says a connection or an answer did not come in time: a {@link SocketTimeoutException} or the
+     * HTTP client's {@code ConnectTimeoutException} somewhere in its causes.
+     */
+    public static boolean isTimeout(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof SocketTimeoutException || c.getClass().getSimpleName().equals("ConnectTimeoutException")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A duration for people: {@code 250ms}, {@code 10s}, {@code 2m}, {@code 1m30s}. */
+    public static String format(Duration d) {
+        if (d.toMillis() < 1000 || d.toMillisPart() != 0) {
+            return d.toMillis() + "ms";
+        }
+        long s = d.toSeconds();
+        if (s < 60) {
+            return s + "s";
+        }
+        return s % 60 == 0 ? s / 60 + "m" : s / 60 + "m" + s % 60 + "s";
     }
 }

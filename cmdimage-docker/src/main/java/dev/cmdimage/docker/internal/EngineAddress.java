@@ -2,6 +2,7 @@ package dev.cmdimage.docker.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cmdimage.core.DockerConfigLocation;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,8 +17,9 @@ import java.util.Map;
 /**
  * Where the Docker engine is, and why there: resolved like the Docker CLI does, from explicit settings, then
  * {@code DOCKER_HOST} (with {@code DOCKER_TLS_VERIFY}, {@code DOCKER_CERT_PATH}), then the Docker context
- * ({@code DOCKER_CONTEXT}, else {@code currentContext} in the Docker config), then the default socket. Context
- * files are only read.
+ * ({@code DOCKER_CONTEXT}, else {@code currentContext} in the Docker config), then the default socket. The Docker
+ * configuration directory (contexts, TLS material) is the one {@link DockerConfigLocation} finds. Context files are
+ * only read.
  *
  * @param host      the engine address, e.g. {@code unix:///var/run/docker.sock} or {@code tcp://10.0.0.5:2376}
  * @param tlsVerify whether to talk TLS, verifying the engine's certificate
@@ -40,13 +42,13 @@ public record EngineAddress(String host, boolean tlsVerify, Path certPath, Strin
      * @param explicitHost      the caller's explicit host, or {@code null}
      * @param explicitTlsVerify the caller's TLS choice, or {@code null} to follow the environment
      * @param explicitCertPath  the caller's certificate directory, or {@code null}
-     * @param env               the environment ({@code DOCKER_HOST}, {@code DOCKER_CONTEXT}, {@code DOCKER_CONFIG})
-     * @param home              the user's home directory (for {@code ~/.docker})
+     * @param env               the environment ({@code DOCKER_HOST}, {@code DOCKER_CONTEXT}, {@code DOCKER_TLS_VERIFY},
+     *                          {@code DOCKER_CERT_PATH})
+     * @param config            the Docker configuration directory (contexts, the default TLS material)
      */
     public static EngineAddress resolve(String explicitHost, Boolean explicitTlsVerify, Path explicitCertPath,
-                                        Map<String, String> env, Path home) {
-        Path configDir = nonBlank(env.get("DOCKER_CONFIG")) ? Path.of(env.get("DOCKER_CONFIG"))
-                : home.resolve(".docker");
+                                        Map<String, String> env, DockerConfigLocation config) {
+        Path configDir = config.directory();
         if (nonBlank(explicitHost)) {
             boolean tls = explicitTlsVerify != null ? explicitTlsVerify : explicitCertPath != null;
             return new EngineAddress(explicitHost.trim(), tls, tls ? certDir(explicitCertPath, env, configDir) : null,
@@ -61,8 +63,8 @@ public record EngineAddress(String host, boolean tlsVerify, Path certPath, Strin
         String context = env.get("DOCKER_CONTEXT");
         String contextSource = "DOCKER_CONTEXT";
         if (!nonBlank(context)) {
-            context = currentContext(configDir.resolve("config.json"));
-            contextSource = "currentContext in " + configDir.resolve("config.json");
+            context = config.currentContext().orElse(null);
+            contextSource = "currentContext in " + config.configFile();
         }
         if (nonBlank(context) && !context.trim().equals("default")) {
             return fromContext(context.trim(), contextSource, configDir);
@@ -93,17 +95,6 @@ public record EngineAddress(String host, boolean tlsVerify, Path certPath, Strin
         Path tlsDir = configDir.resolve("contexts").resolve("tls").resolve(id).resolve("docker");
         boolean tls = Files.isRegularFile(tlsDir.resolve("ca.pem")) || Files.isRegularFile(tlsDir.resolve("cert.pem"));
         return new EngineAddress(host.trim(), tls, tls ? tlsDir : null, source, null);
-    }
-
-    private static String currentContext(Path configFile) {
-        try {
-            JsonNode root = MAPPER.readTree(Files.readAllBytes(configFile));
-            JsonNode ctx = root == null ? null : root.get("currentContext");
-            return ctx != null && ctx.isTextual() ? ctx.asText() : null;
-        } catch (IOException | RuntimeException e) {
-            // no or unreadable config: no context (credentials report a broken config themselves)
-            return null;
-        }
     }
 
     private static Path certDir(Path explicit, Map<String, String> env, Path configDir) {

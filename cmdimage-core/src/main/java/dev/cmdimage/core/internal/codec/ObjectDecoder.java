@@ -182,7 +182,7 @@ public final class ObjectDecoder {
             s.problems().add(Problem.forbidden(s.path(),
                     "may hold only one of waiting, building, completed; found " + String.join(", ", names)));
         }
-        return new CmdImageStatus(ref, states.isEmpty() ? null : states.get(0));
+        return new CmdImageStatus(ref, states.isEmpty() ? new CmdImageStatus.Pending() : states.get(0));
     }
 
     private static CmdImageList cmdImageList(Fields f) {

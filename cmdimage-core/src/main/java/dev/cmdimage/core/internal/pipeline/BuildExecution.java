@@ -6,6 +6,7 @@ import dev.cmdimage.api.BuildResult;
 import dev.cmdimage.api.CmdImageException;
 import dev.cmdimage.api.CmdImageStatus;
 import dev.cmdimage.api.MicroTime;
+import dev.cmdimage.api.internal.FinalStatus;
 import dev.cmdimage.spi.Cancellation;
 import java.time.Clock;
 import java.time.Duration;
@@ -92,7 +93,7 @@ final class BuildExecution implements BuildHandle, BuildControl {
         }
         CmdImageStatus status = CmdImageStatus.failed(e.getMessage(), reason, startedAt,
                 MicroTime.of(clock.instant()));
-        e.withStatus(status);
+        FinalStatus.record(e, status);
         current = status;
         events.finish(status);
         result.completeExceptionally(e);

@@ -47,20 +47,28 @@ final class Messages {
         return "Output image ref in file " + path + " was invalid: " + why;
     }
 
-    /** Tilt's first words, then the hint, the ref looked for and the store's own words. */
-    static String imageNotFound(ImageRef ref, boolean fromRefFile, Path refFile, String storeDescription,
-            String cause) {
+    /**
+     * Tilt's first words ({@code Could not find image in Docker} for the Docker store; other stores name
+     * themselves), then the hint, the ref looked for, the store (unless its name already said which) and the store's
+     * own words.
+     */
+    static String imageNotFound(ImageRef ref, boolean fromRefFile, Path refFile, String storeName,
+            String storeDescription, String cause) {
         String hint = fromRefFile
                 ? "Did your custom_build script build the image it wrote to " + refFile + "?"
                 : "Did your custom_build script tag the image it built as $EXPECTED_REF?"
                         + " If the script pushes the image itself, use outputMode: remote.";
-        return "Could not find image in Docker. " + hint + " Looked for " + ref.familiarString() + " in "
-                + storeDescription + ": " + cause;
+        String where = storeName.contains(storeDescription) ? "" : " in " + storeDescription;
+        return "Could not find image in " + storeName + ". " + hint + " Looked for " + ref.familiarString() + where
+                + ": " + cause;
     }
 
-    /** Tilt: {@code docker push: <cause>}. */
-    static String pushFailed(String cause) {
-        return "docker push: " + cause;
+    /**
+     * The pusher's words for the push, then the cause: Tilt's {@code docker push: <cause>} from the Docker pusher,
+     * {@code push to <registry>: <cause>} from others.
+     */
+    static String pushFailed(String push, String cause) {
+        return push + ": " + cause;
     }
 
     static String storeNeeded(String outputMode) {

@@ -8,7 +8,8 @@ import dev.cmdimage.spi.RegistryPusher;
 
 /**
  * Step 12: pushes the local ref through the {@link RegistryPusher} when the {@link PushDecision} says so; logs
- * why when it does not. Failures become {@code docker push: <cause>}.
+ * why when it does not. Failures become {@code <the pusher's words for the push>: <cause>}: {@code docker push:
+ * <cause>} from the Docker pusher, {@code push to <registry>: <cause>} from others.
  */
 final class PushStep {
     private final RegistryPusher pusher;
@@ -32,12 +33,22 @@ final class PushStep {
         try {
             digest = pusher.push(ref, line -> events.log(masker.mask(line)), cancellation);
         } catch (PushException e) {
-            throw new PushException(Messages.pushFailed(masker.mask(e.getMessage())), ref.familiarString(), e);
+            throw new PushException(Messages.pushFailed(describe(ref), masker.mask(e.getMessage())),
+                    ref.familiarString(), e);
         } catch (RuntimeException e) {
-            throw new PushException(Messages.pushFailed(masker.mask(
+            throw new PushException(Messages.pushFailed(describe(ref), masker.mask(
                     Messages.unexpected("the registry pusher", "pushing " + ref.familiarString(), e))),
                     ref.familiarString(), e);
         }
         return digest;
+    }
+
+    private String describe(ImageRef ref) {
+        try {
+            String words = pusher.describePush(ref);
+            return words == null || words.isBlank() ? "push to " + ref.domain() : words;
+        } catch (RuntimeException e) {
+            return "push to " + ref.domain();
+        }
     }
 }

@@ -4,6 +4,7 @@ import dev.cmdimage.api.BuildCancelledException;
 import dev.cmdimage.api.BuildTimeoutException;
 import dev.cmdimage.api.CmdImageException;
 import dev.cmdimage.api.CommandFailedException;
+import dev.cmdimage.core.internal.process.OutputTail;
 import dev.cmdimage.spi.Cancellation;
 import dev.cmdimage.spi.ProcessResult;
 import dev.cmdimage.spi.ProcessRunner;
@@ -22,6 +23,9 @@ import java.util.Map;
  * the build as timed out anyway.
  */
 final class RunStep {
+    /** How many characters of an output line the error keeps. */
+    static final int TAIL_LINE_LENGTH = 500;
+
     private final ProcessRunner runner;
     private final Duration killGrace;
     private final int tailLines;
@@ -37,7 +41,7 @@ final class RunStep {
             BuildEvents events, SecretMasker masker, Cancellation cancellation, BuildControl control)
             throws CmdImageException {
         String command = Messages.commandDisplay(args);
-        OutputTail tail = new OutputTail(tailLines);
+        OutputTail tail = new OutputTail(tailLines, TAIL_LINE_LENGTH);
         ProcessSpec spec = new ProcessSpec(args, directory, environment, timeout, killGrace);
         ProcessResult result;
         // the runner enforces the timeout; this only ends the build should a runner fail to
@@ -78,7 +82,7 @@ final class RunStep {
             throw new BuildCancelledException(Messages.CANCELLED);
         }
         if (result.exitCode() != 0) {
-            List<String> lines = tail.lines();
+            List<String> lines = tail.snapshot();
             throw new CommandFailedException(Messages.commandFailed(command, result.exitCode(), lines), command,
                     result.exitCode(), lines);
         }
@@ -86,7 +90,7 @@ final class RunStep {
     }
 
     private static BuildTimeoutException timedOut(String command, Duration timeout, OutputTail tail) {
-        List<String> lines = tail.lines();
+        List<String> lines = tail.snapshot();
         return new BuildTimeoutException(Messages.commandTimedOut(command, timeout, lines), timeout, command, lines);
     }
 }

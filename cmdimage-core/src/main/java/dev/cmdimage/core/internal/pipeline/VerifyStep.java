@@ -21,19 +21,20 @@ final class VerifyStep {
 
     String verify(ImageRef ref, String arch, Path refFile, SecretMasker masker) throws CmdImageException {
         String description = description();
+        String name = displayName();
         Optional<String> id;
         try {
             id = store.inspect(ref, arch);
         } catch (ImageStoreException e) {
             throw new ImageNotFoundException(masker.mask(Messages.imageNotFound(ref, refFile != null, refFile,
-                    description, e.getMessage())), ref.familiarString(), e);
+                    name, description, e.getMessage())), ref.familiarString(), e);
         } catch (RuntimeException e) {
             throw new ImageStoreException(masker.mask(Messages.unexpected("the image store (" + description + ")",
                     "looking up " + ref.familiarString(), e)), e);
         }
         if (id == null || id.isEmpty()) {
-            throw new ImageNotFoundException(Messages.imageNotFound(ref, refFile != null, refFile, description,
-                    "no such image"), ref.familiarString(), null);
+            throw new ImageNotFoundException(Messages.imageNotFound(ref, refFile != null, refFile, name,
+                    description, "no such image"), ref.familiarString(), null);
         }
         return id.get();
     }
@@ -43,6 +44,15 @@ final class VerifyStep {
             return store.description();
         } catch (RuntimeException e) {
             return store.getClass().getSimpleName();
+        }
+    }
+
+    private String displayName() {
+        try {
+            String name = store.displayName();
+            return name == null || name.isBlank() ? "the image store" : name;
+        } catch (RuntimeException e) {
+            return "the image store";
         }
     }
 }
