@@ -1,6 +1,7 @@
 package dev.cmdimage.core.internal.controller;
 
 import dev.cmdimage.api.ApiObject;
+import dev.cmdimage.api.BuildCancelledException;
 import dev.cmdimage.api.BuildHandle;
 import dev.cmdimage.api.BuildRequest;
 import dev.cmdimage.api.BuildResult;
@@ -193,6 +194,14 @@ public final class DefaultCmdImageController implements CmdImageController {
         synchronized (lock) {
             Entry e = images.get(name);
             return e == null ? Optional.empty() : Optional.of(e.snapshot());
+        }
+    }
+
+    @Override
+    public Optional<CmdImageException> lastFailure(String name) {
+        synchronized (lock) {
+            Entry e = images.get(name);
+            return e == null ? Optional.empty() : Optional.ofNullable(e.lastFailure);
         }
     }
 
@@ -751,7 +760,7 @@ public final class DefaultCmdImageController implements CmdImageController {
         BuildRequest.Builder b = BuildRequest.builder(e.object)
                 .cluster(cluster)
                 .baseEnvironment(config.baseEnvironment())
-                .baseDirectory(config.baseDirectory())
+                .baseDirectory(config.baseDirectoryOf(e.object))
                 .timeout(config.buildTimeout())
                 .reason(reason)
                 .clusterSharesImageStore(config.clusterSharesImageStore().test(cluster))
@@ -856,11 +865,13 @@ public final class DefaultCmdImageController implements CmdImageController {
                     LOG.debug("{}: cancelled build ended: {}", e.name, fin);
                     if (closed) {
                         setStatus(e, fin);
+                        e.lastFailure = failureOf(fin, result, error);
                     }
                 } else {
                     LOG.debug("{}: build ended: {}", e.name, fin);
                     e.builtInputs = run.inputs;
                     e.lastResult = fin;
+                    e.lastFailure = failureOf(fin, result, error);
                     setStatus(e, fin);
                     if (result != null && fin.isSucceeded() && result.imageMapStatus() != null) {
                         publish(e, result.imageMapStatus());
@@ -911,6 +922,29 @@ public final class DefaultCmdImageController implements CmdImageController {
         String what = cause.getMessage() == null ? cause.getClass().getName()
                 : cause.getClass().getSimpleName() + ": " + cause.getMessage();
         return CmdImageStatus.failed("the build crashed: " + what, run.reason, startedAt, now());
+    }
+
+    /**
+     * The exception a build with final status {@code fin} ended with: the builder's own {@link CmdImageException}
+     * when it threw one, else one carrying the status's error; {@code null} when it succeeded.
+     */
+    private static CmdImageException failureOf(CmdImageStatus fin, BuildResult result, Throwable error) {
+        Optional<CmdImageStatus.Completed> completed = fin.completedState();
+        if (completed.isEmpty() || completed.get().error() == null) {
+            return null;
+        }
+        Throwable cause = error;
+        while ((cause instanceof CompletionException || cause instanceof ExecutionException)
+                && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        if (cause instanceof CmdImageException ce) {
+            return ce;
+        }
+        if ((error == null && result == null) || cause instanceof java.util.concurrent.CancellationException) {
+            return new BuildCancelledException(completed.get().error());
+        }
+        return new CmdImageException(completed.get().error(), cause);
     }
 
     private void publish(Entry e, ImageMap.Status status) {
