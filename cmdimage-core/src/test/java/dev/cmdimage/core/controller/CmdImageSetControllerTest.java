@@ -186,4 +186,23 @@ class CmdImageSetControllerTest {
         assertThat(x.status().isSucceeded()).isTrue();
         assertThat(((ImageMap) result.objects().get(4)).status().image()).isEqualTo(x.status().ref());
     }
+
+    @Test
+    void theControllerKeepsTheExceptionTheLastBuildEndedWithUntilABuildSucceeds() throws Exception {
+        builder.fail("app", "Custom build \"sh -c build app\" failed: exit status 3");
+        sets().sync(set(cmd("app")));
+        idle();
+        java.util.Optional<dev.cmdimage.api.CmdImageException> failure = sets.controller().lastFailure("app");
+
+        assertThat(failure).get().extracting(Throwable::getMessage)
+                .isEqualTo("Custom build \"sh -c build app\" failed: exit status 3");
+        assertThat(sets.result().outcome("app").orElseThrow().failure()).isEqualTo(failure);
+
+        builder.fail("app", null);
+        sets.sync(set(CmdImage.of("app", CmdImageControllerTest.spec("app").args("sh", "-c", "fixed").build())));
+        idle();
+
+        assertThat(sets.controller().lastFailure("app")).isEmpty();
+        assertThat(sets.controller().lastFailure("nope")).isEmpty();
+    }
 }
