@@ -300,16 +300,19 @@ public final class CmdImageSet {
      * {@link #build()} is called, and every problem of every source is reported together.
      */
     public static final class Builder {
-        private final List<Object> sources = new ArrayList<>();
+        private final List<Source> sources = new ArrayList<>();
         private CmdImageCodec codec;
 
         private Builder() {}
 
-        /** A text source. */
-        private record Text(String source, String text, Path baseDirectory) {}
+        /** A source of objects. */
+        private sealed interface Source permits Text, Given {}
 
-        /** An objects source. */
-        private record Given(String source, Path baseDirectory, List<ApiObject> objects) {}
+        /** YAML or JSON text. */
+        private record Text(String source, String text, Path baseDirectory) implements Source {}
+
+        /** Objects. */
+        private record Given(String source, Path baseDirectory, List<ApiObject> objects) implements Source {}
 
         /**
          * Reads a YAML (one or more documents) or JSON file now (UTF-8); its directory is the base directory of
@@ -365,12 +368,11 @@ public final class CmdImageSet {
             CmdImageCodec c = codec != null ? codec : CmdImageCodec.create();
             List<Part> parts = new ArrayList<>();
             List<Problem> problems = new ArrayList<>();
-            for (Object s : sources) {
+            for (Source s : sources) {
                 try {
                     if (s instanceof Text t) {
                         parts.add(new Part(t.source(), t.baseDirectory(), c.readValid(t.text(), t.source())));
-                    } else {
-                        Given o = (Given) s;
+                    } else if (s instanceof Given o) {
                         for (ApiObject object : o.objects()) {
                             for (Problem p : Validation.validate(object)) {
                                 problems.add(new Problem(o.source() + ": " + object.kind() + " \"" + object.name()
