@@ -41,7 +41,7 @@ class ReadmeEmbeddingExampleTest {
                   name: broken
                 spec:
                   ref: broken
-                  args: ["sh", "-c", "echo compiling; echo 'error: no main.c' >&2; exit 3"]
+                  args: ["sh", "-c", "echo compiling >&2; echo 'error: no main.c' >&2; exit 3"]
                 ---
                 apiVersion: tilt.dev/v1alpha1
                 kind: CmdImage
