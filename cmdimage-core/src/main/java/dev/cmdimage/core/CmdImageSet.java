@@ -159,7 +159,8 @@ public final class CmdImageSet {
 
     /**
      * What to hand to a controller, lists flattened, in an order that lets nothing wait needlessly: Clusters,
-     * then ImageMaps (the given ones, then the created ones), then CmdImages in build order.
+     * then ImageMaps (the given ones, then the created ones), then CmdImages as given (the controller builds them
+     * in dependency order whatever order they arrive in).
      */
     public List<ApiObject> toApply() {
         List<ApiObject> flat = flatten(objects);
@@ -167,7 +168,7 @@ public final class CmdImageSet {
         flat.stream().filter(o -> o instanceof Cluster).forEach(out::add);
         flat.stream().filter(o -> o instanceof ImageMap).forEach(out::add);
         out.addAll(createdImageMaps);
-        out.addAll(buildOrder);
+        flat.stream().filter(o -> o instanceof CmdImage).forEach(out::add);
         return out;
     }
 

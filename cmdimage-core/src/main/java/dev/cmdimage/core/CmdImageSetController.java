@@ -82,9 +82,9 @@ public final class CmdImageSetController implements AutoCloseable {
     }
 
     /**
-     * Makes the controller hold {@code next}: applies what is new or changed (Clusters, then ImageMaps, then
-     * CmdImages in build order) and deletes what the previous set had and {@code next} has not, with the ImageMaps
-     * created for them. An ImageMap that a CmdImage of the set builds keeps the image the build gave it
+     * Makes the controller hold {@code next}: applies what is new or changed, in the order of
+     * {@link CmdImageSet#toApply()}, and deletes what the previous set had and {@code next} has not, with the
+     * ImageMaps created for them. An ImageMap that a CmdImage of the set builds keeps the image the build gave it
      * (re-applying the set must not reset it). Once cancelled (also when the controller turns out to be closed
      * while applying), it applies nothing more: {@link #result()} then shows the set with every CmdImage that had
      * not completed as {@code build cancelled}.

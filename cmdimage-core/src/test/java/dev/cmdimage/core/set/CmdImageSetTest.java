@@ -84,14 +84,14 @@ class CmdImageSetTest {
     }
 
     @Test
-    void appliesClustersThenImageMapsThenCmdImagesInBuildOrderFlatteningLists() throws Exception {
+    void appliesClustersThenImageMapsThenCmdImagesFlatteningListsAndOrdersTheBuildsByDependencies() throws Exception {
         Cluster cluster = Cluster.of("default", null, "amd64");
         ImageMap base = ImageMap.of("base", "base");
         CmdImageSet set = CmdImageSet.of(tmp,
                 List.of(CmdImageList.of(List.of(image("x", "y"), image("y"))), base, cluster));
 
         assertThat(set.toApply()).extracting(o -> o.kind() + "/" + o.name()).containsExactly(
-                "Cluster/default", "ImageMap/base", "ImageMap/x", "ImageMap/y", "CmdImage/y", "CmdImage/x");
+                "Cluster/default", "ImageMap/base", "ImageMap/x", "ImageMap/y", "CmdImage/x", "CmdImage/y");
         assertThat(set.cmdImages()).extracting(CmdImage::name).containsExactly("y", "x");
     }
 
