@@ -184,6 +184,18 @@ class CmdImageSetTest {
     }
 
     @Test
+    void aCmdImageNamingAClusterTheSetDoesNotHaveNeverStarts() throws Exception {
+        Path f = write("f.yaml", remote("app", "true", "cluster: prod"));
+
+        CmdImageSetResult.Outcome app = CmdImageSet.read(f).build(controllers()).outcome("app").orElseThrow();
+
+        assertThat(app.status().completedState().orElseThrow().error())
+                .isEqualTo("never started: still waiting for cluster prod when nothing else could be built");
+        assertThat(app.failure()).get().isInstanceOfSatisfying(DependencyNotReadyException.class,
+                e -> assertThat(e.dependency()).isEqualTo("Cluster/prod"));
+    }
+
+    @Test
     void aCycleIsAnErrorOnEveryMember() throws Exception {
         Path f = write("f.yaml", remote("a", "true", "imageMaps: [b]") + remote("b", "true", "imageMaps: [a]"));
 
