@@ -58,7 +58,7 @@ public final class CmdImageSet {
 
     private final List<Part> parts;
     private final List<ApiObject> objects;
-    private final Map<String, CmdImage> cmdImages;
+    private final Map<String, CmdImage> byName;
     private final Map<String, Path> baseDirectories;
     private final List<ImageMap> createdImageMaps;
     private final List<CmdImage> buildOrder;
@@ -94,7 +94,7 @@ public final class CmdImageSet {
             }
         }
         this.objects = List.copyOf(given);
-        this.cmdImages = images;
+        this.byName = images;
         this.baseDirectories = dirs;
         this.createdImageMaps = List.copyOf(created);
         this.buildOrder = order(images);
@@ -141,7 +141,7 @@ public final class CmdImageSet {
 
     /** The CmdImage of that name. */
     public Optional<CmdImage> cmdImage(String name) {
-        return Optional.ofNullable(cmdImages.get(name));
+        return Optional.ofNullable(byName.get(name));
     }
 
     /** The ImageMaps the set adds, one for each CmdImage that no source gives an ImageMap of its name. */
@@ -183,7 +183,7 @@ public final class CmdImageSet {
         Set<String> keep = new LinkedHashSet<>();
         Deque<String> todo = new ArrayDeque<>();
         for (String name : names) {
-            if (!cmdImages.containsKey(name)) {
+            if (!byName.containsKey(name)) {
                 throw new IllegalArgumentException("no CmdImage named \"" + name + "\" in "
                         + String.join(", ", parts.stream().map(Part::source).toList()));
             }
@@ -192,8 +192,8 @@ public final class CmdImageSet {
         while (!todo.isEmpty()) {
             String name = todo.poll();
             if (keep.add(name)) {
-                for (String dep : cmdImages.get(name).spec().imageMaps()) {
-                    if (cmdImages.containsKey(dep)) {
+                for (String dep : byName.get(name).spec().imageMaps()) {
+                    if (byName.containsKey(dep)) {
                         todo.add(dep);
                     }
                 }
@@ -231,7 +231,8 @@ public final class CmdImageSet {
 
     /**
      * Builds every CmdImage once through a controller configured by {@code controller} (parallelism, timeout,
-     * listener, environment...), as {@link #build(CmdImageBuilder)} does; the controller is closed on return.
+     * listener, environment...), as {@link #build(CmdImageBuilder)} does; the controller is closed on return. Sets
+     * the base directories of {@code controller} (see {@link CmdImageSetController}).
      *
      * @throws InterruptedException when interrupted, after the builds in flight were cancelled and their processes
      *                              are gone
@@ -250,7 +251,7 @@ public final class CmdImageSet {
 
     /** Whether a CmdImage of the set publishes to the ImageMap of that name. */
     boolean publishesTo(String imageMapName) {
-        return cmdImages.containsKey(imageMapName);
+        return byName.containsKey(imageMapName);
     }
 
     /** {@code kind/name} of every object the set gives or creates. */
@@ -292,7 +293,7 @@ public final class CmdImageSet {
 
     @Override
     public String toString() {
-        return "CmdImageSet[" + parts.stream().map(Part::source).toList() + ", " + cmdImages.size()
+        return "CmdImageSet[" + parts.stream().map(Part::source).toList() + ", " + byName.size()
                 + " CmdImages]";
     }
 
