@@ -48,6 +48,20 @@ public interface CmdImageController extends AutoCloseable {
     /** The CmdImage of that name, with its current status. */
     Optional<CmdImage> cmdImage(String name);
 
+    /**
+     * Why the last build of the CmdImage of that name failed: the same {@link CmdImageException} (with its subtype
+     * and structured fields, e.g. {@link CommandFailedException#exitCode()}) that {@link CmdImageBuilder#build}
+     * throws. Empty when there is no such CmdImage, when no build of it has ended yet, when its last build
+     * succeeded, and when it was completed with an error without a build (a dependency cycle); a cancelled build
+     * that was replaced leaves the previous answer. The default implementation knows of no failure.
+     *
+     * @param name the CmdImage's {@code metadata.name}
+     * @return the exception the last build ended with, or empty
+     */
+    default Optional<CmdImageException> lastFailure(String name) {
+        return Optional.empty();
+    }
+
     /** The ImageMap of that name, with its current status. */
     Optional<ImageMap> imageMap(String name);
 

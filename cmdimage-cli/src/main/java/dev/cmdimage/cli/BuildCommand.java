@@ -1,17 +1,13 @@
 package dev.cmdimage.cli;
 
-import dev.cmdimage.api.ApiObject;
 import dev.cmdimage.api.CmdImage;
-import dev.cmdimage.api.CmdImageController;
 import dev.cmdimage.api.CmdImageStatus;
-import dev.cmdimage.api.ImageMap;
 import dev.cmdimage.api.MicroTime;
 import dev.cmdimage.core.CmdImageCodec;
+import dev.cmdimage.core.CmdImageSetResult;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Set;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -65,81 +61,39 @@ final class BuildCommand implements Callable<Integer> {
         }
         ImageStoreChoice.Chosen store = options.chooseStore(input.needsImageStore(), cli, reporter);
         // with a store that does not answer, what needs it fails at once, naming the address tried
-        Set<String> storeDown = new HashSet<>();
+        Map<String, CmdImageStatus> storeDown = new LinkedHashMap<>();
         if (store.unusable() != null) {
-            input.cmdImages().stream().filter(FileInput::needsImageStore).forEach(c -> storeDown.add(c.name()));
-        }
-        List<ApiObject> result;
-        try (Wiring wiring = Wiring.start(cli, store, input.baseDir(), options.timeout, reporter, reporter)) {
-            CmdImageController controller = wiring.controller();
-            for (ApiObject o : input.toApply()) {
-                if (o instanceof CmdImage image && storeDown.contains(image.name())) {
+            for (CmdImage image : input.cmdImages()) {
+                if (FileInput.needsImageStore(image)) {
                     MicroTime t = MicroTime.of(Instant.now());
-                    reporter.statusChanged(image.name(), CmdImageStatus.failed(store.unusable(), null, t, t));
-                    continue;
+                    storeDown.put(image.name(), CmdImageStatus.failed(store.unusable(), null, t, t));
                 }
-                controller.apply(o);
             }
-            boolean interrupted = !wiring.awaitIdle();
-            result = input.result(o -> o instanceof CmdImage image && storeDown.contains(image.name())
-                    ? failed(image, store.unusable())
-                    : finalState(o, wiring, input, interrupted, reporter));
         }
-        String text = output == OutputFormat.json ? codec.listToJson(result) : codec.listToYaml(result);
+        CmdImageSetResult result;
+        try (Wiring wiring = Wiring.start(cli, store, input.baseDir(), options.timeout, reporter, reporter,
+                storeDown)) {
+            result = buildAll(wiring, input, storeDown, reporter);
+        }
+        String text = output == OutputFormat.json ? codec.listToJson(result.objects())
+                : codec.listToYaml(result.objects());
         cli.out().print(text.endsWith("\n") ? text : text + "\n");
         cli.out().flush();
-        return exitStatus(result);
+        return result.succeeded() ? Main.OK : Main.BUILD_FAILED;
     }
 
-    private static CmdImage failed(CmdImage image, String error) {
-        MicroTime t = MicroTime.of(Instant.now());
-        return image.withStatus(CmdImageStatus.failed(error, null, t, t));
-    }
-
-    /** What {@code o} is at the end of the run; a CmdImage that never left {@code waiting} gets an error. */
-    private static ApiObject finalState(ApiObject o, Wiring wiring, FileInput input, boolean interrupted,
+    /**
+     * Applies the objects of FILE, waits until nothing more can be built (or a signal or an interrupt cancels the
+     * run, at any point, applying included), and says on stderr how each CmdImage that was ended here ended.
+     */
+    static CmdImageSetResult buildAll(Wiring wiring, FileInput input, Map<String, CmdImageStatus> storeDown,
             StderrReporter reporter) {
-        ApiObject now = wiring.current(o);
-        if (now instanceof CmdImage image && !(image.status().state() instanceof CmdImageStatus.Completed)) {
-            CmdImage ended = failed(image, interrupted ? "build cancelled" : neverStarted(image, input));
-            reporter.statusChanged(ended.name(), ended.status());
-            return ended;
-        }
-        return now;
-    }
-
-    /** Why a CmdImage still waits when nothing else can happen, naming what it waited for. */
-    static String neverStarted(CmdImage image, FileInput input) {
-        List<String> missing = new ArrayList<>();
-        for (String name : image.spec().imageMaps()) {
-            if (!input.keys().contains(ImageMap.KIND + "/" + name)) {
-                missing.add(name);
-            }
-        }
-        if (!missing.isEmpty()) {
-            return "missing image map " + String.join(", ", missing) + ": the file neither gives an ImageMap nor"
-                    + " builds a CmdImage of " + (missing.size() == 1 ? "that name" : "those names");
-        }
-        String reason = reasonOf(image.status());
-        return "never started: " + (reason == null ? "it was still waiting" : "still " + reason)
-                + " when nothing else could be built";
-    }
-
-    private static String reasonOf(CmdImageStatus status) {
-        return status.state().reason();
-    }
-
-    /** 0 when every CmdImage completed without error, else 1. */
-    static int exitStatus(List<ApiObject> result) {
-        for (ApiObject o : result) {
-            List<CmdImage> images = o instanceof CmdImage c ? List.of(c)
-                    : o instanceof dev.cmdimage.api.CmdImageList l ? l.items() : List.of();
-            for (CmdImage image : images) {
-                if (!image.status().isSucceeded()) {
-                    return Main.BUILD_FAILED;
-                }
-            }
-        }
-        return Main.OK;
+        storeDown.forEach(reporter::statusChanged);
+        wiring.sync(input.set());
+        wiring.awaitIdle();
+        CmdImageSetResult result = wiring.result();
+        // what never completed was ended by the set (cancelled, or never started): say so, once
+        result.outcomes().forEach(o -> reporter.statusChanged(o.name(), o.status()));
+        return result;
     }
 }

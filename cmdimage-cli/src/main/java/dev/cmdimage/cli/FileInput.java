@@ -1,15 +1,13 @@
 package dev.cmdimage.cli;
 
 import dev.cmdimage.api.ApiObject;
-import dev.cmdimage.api.Cluster;
 import dev.cmdimage.api.CmdImage;
-import dev.cmdimage.api.CmdImageController;
 import dev.cmdimage.api.CmdImageList;
 import dev.cmdimage.api.CmdImageSpec;
-import dev.cmdimage.api.ImageMap;
 import dev.cmdimage.api.Problem;
 import dev.cmdimage.api.ValidationException;
 import dev.cmdimage.core.CmdImageCodec;
+import dev.cmdimage.core.CmdImageSet;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
@@ -18,20 +16,13 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
-import java.util.Optional;
-import java.util.Set;
-import java.util.function.UnaryOperator;
 
 /**
- * The objects of one input file and what the command line adds to them: an ImageMap for every CmdImage that has
- * none of its name (each CmdImage publishes its result there). Relative {@code spec.dir} and
- * {@code spec.outputsImageRefTo} resolve against {@link #baseDir()}, which the controller is given; the objects
- * themselves are kept as written, so that they print as written.
+ * The objects of one input file, as a {@link CmdImageSet} (which adds an ImageMap for every CmdImage that has none
+ * of its name, orders the builds and resolves relative {@code spec.dir} and {@code spec.outputsImageRefTo} against
+ * {@link #baseDir()}); the objects themselves are kept as written, so that they print as written. What is left here
+ * is what the command line adds: reading FILE or stdin, and refusing a file without objects.
  */
 final class FileInput {
     /** The argument that means stdin. */
@@ -39,31 +30,12 @@ final class FileInput {
 
     private final String source;
     private final Path baseDir;
-    private final List<ApiObject> objects;
-    private final List<ImageMap> createdImageMaps;
+    private final CmdImageSet set;
 
-    private FileInput(String source, Path baseDir, List<ApiObject> objects) {
+    private FileInput(String source, Path baseDir, CmdImageSet set) {
         this.source = source;
         this.baseDir = baseDir;
-        this.objects = List.copyOf(objects);
-        Set<String> mapNames = new HashSet<>();
-        for (ApiObject o : flatten(objects)) {
-            if (o instanceof ImageMap m) {
-                mapNames.add(m.name());
-            }
-        }
-        List<ImageMap> created = new ArrayList<>();
-        for (CmdImage image : cmdImages()) {
-            if (mapNames.add(image.name())) {
-                created.add(ImageMap.of(image.name(), image.spec().ref()));
-            }
-        }
-        this.createdImageMaps = List.copyOf(created);
-    }
-
-    /** Input holding {@code objects} (in file order) read from {@code source}, relative to {@code baseDir}. */
-    static FileInput of(String source, Path baseDir, List<ApiObject> objects) {
-        return new FileInput(source, baseDir, objects);
+        this.set = set;
     }
 
     /** How the file is named in messages: the argument as given, or {@code stdin}. */
@@ -76,143 +48,27 @@ final class FileInput {
         return baseDir;
     }
 
-    /** The objects of the file, in file order, as read. */
-    List<ApiObject> objects() {
-        return objects;
+    /** The objects of the file, with what the set adds to them. */
+    CmdImageSet set() {
+        return set;
     }
 
-    /** The ImageMaps the command line adds for CmdImages that have none of their name. */
-    List<ImageMap> createdImageMaps() {
-        return createdImageMaps;
+    /** The objects of the file, in file order, as read. */
+    List<ApiObject> objects() {
+        return set.objects();
     }
 
     /** Every CmdImage of the file, lists flattened, in file order. */
     List<CmdImage> cmdImages() {
         List<CmdImage> out = new ArrayList<>();
-        for (ApiObject o : flatten(objects)) {
-            if (o instanceof CmdImage c) {
+        for (ApiObject o : set.objects()) {
+            if (o instanceof CmdImageList list) {
+                out.addAll(list.items());
+            } else if (o instanceof CmdImage c) {
                 out.add(c);
             }
         }
         return out;
-    }
-
-    /**
-     * What to hand to a controller, flattened, in an order that lets nothing wait needlessly: Clusters, then
-     * ImageMaps (the file's and the created ones), then CmdImages.
-     */
-    List<ApiObject> toApply() {
-        List<ApiObject> flat = flatten(objects);
-        List<ApiObject> out = new ArrayList<>();
-        flat.stream().filter(o -> o instanceof Cluster).forEach(out::add);
-        flat.stream().filter(o -> o instanceof ImageMap).forEach(out::add);
-        out.addAll(createdImageMaps);
-        flat.stream().filter(o -> o instanceof CmdImage).forEach(out::add);
-        return out;
-    }
-
-    /** Whether an ImageMap of that name gets its image from a CmdImage of the file (rather than from the file). */
-    boolean isBuilt(String imageMapName) {
-        return cmdImages().stream().anyMatch(c -> c.name().equals(imageMapName));
-    }
-
-    /** Names of every object the file gives or the command line creates, as {@code kind/name}. */
-    Set<String> keys() {
-        Set<String> keys = new HashSet<>();
-        toApply().forEach(o -> keys.add(key(o)));
-        return keys;
-    }
-
-    /** {@code kind/name}. */
-    static String key(ApiObject o) {
-        return o.kind() + "/" + o.name();
-    }
-
-    /**
-     * Problems the command line finds across objects (each object alone is checked by the library): no object at
-     * all, two objects of the same kind and name.
-     */
-    List<String> problems() {
-        List<String> problems = new ArrayList<>();
-        if (objects.isEmpty()) {
-            problems.add(source + ": no objects: expected CmdImage, CmdImageList, ImageMap or Cluster objects");
-        }
-        Map<String, Integer> seen = new LinkedHashMap<>();
-        for (ApiObject top : objects) {
-            // duplicates inside one CmdImageList are the library's to report; here: across the file's objects
-            Set<String> keys = new java.util.LinkedHashSet<>();
-            flatten(List.of(top)).stream().filter(o -> o.name() != null).forEach(o -> keys.add(key(o)));
-            for (String k : keys) {
-                if (seen.merge(k, 1, Integer::sum) == 2) {
-                    String kind = k.substring(0, k.indexOf('/'));
-                    String name = k.substring(k.indexOf('/') + 1);
-                    problems.add(source + ": " + kind + " \"" + name + "\": metadata.name: Duplicate value: \""
-                            + name + "\": the file holds more than one " + kind + " of this name");
-                }
-            }
-        }
-        return problems;
-    }
-
-    /**
-     * The objects of the file in file order, each replaced by what {@code now} says it is now, followed by the
-     * created ImageMaps as they are now. A CmdImageList keeps its place, with each item replaced.
-     */
-    List<ApiObject> result(UnaryOperator<ApiObject> now) {
-        List<ApiObject> out = new ArrayList<>();
-        for (ApiObject o : objects) {
-            if (o instanceof CmdImageList list) {
-                List<CmdImage> items = new ArrayList<>();
-                for (CmdImage item : list.items()) {
-                    items.add((CmdImage) now.apply(item));
-                }
-                out.add(new CmdImageList(list.metadata(), items));
-            } else {
-                out.add(now.apply(o));
-            }
-        }
-        createdImageMaps.forEach(m -> out.add(now.apply(m)));
-        return out;
-    }
-
-    private static List<ApiObject> flatten(List<ApiObject> objects) {
-        List<ApiObject> out = new ArrayList<>();
-        for (ApiObject o : objects) {
-            if (o instanceof CmdImageList list) {
-                out.addAll(list.items());
-            } else {
-                out.add(o);
-            }
-        }
-        return out;
-    }
-
-    /**
-     * Makes the controller hold {@code next}: applies what is new or changed and deletes what {@code previous}
-     * had and {@code next} has not. An ImageMap that a CmdImage of the file builds keeps the image the build
-     * gave it (re-applying the file must not reset it).
-     */
-    static void sync(CmdImageController controller, FileInput previous, FileInput next) {
-        for (ApiObject o : next.toApply()) {
-            if (o instanceof ImageMap map && next.isBuilt(map.name())) {
-                Optional<ImageMap> held = controller.imageMap(map.name());
-                if (held.isPresent()) {
-                    if (Objects.equals(held.get().metadata(), map.metadata())
-                            && Objects.equals(held.get().spec(), map.spec())) {
-                        continue;
-                    }
-                    o = map.withStatus(held.get().status());
-                }
-            }
-            controller.apply(o);
-        }
-        if (previous != null) {
-            for (ApiObject o : previous.toApply()) {
-                if (!next.keys().contains(FileInput.key(o))) {
-                    controller.delete(o.kind(), o.name());
-                }
-            }
-        }
     }
 
     /**
@@ -232,25 +88,24 @@ final class FileInput {
      */
     static FileInput parse(String file, String text, Cli cli, CmdImageCodec codec) throws UsageException {
         String source = sourceName(file);
-        List<ApiObject> objects;
+        Path baseDir = baseDir(file, cli);
+        CmdImageSet set;
         try {
-            objects = codec.readValid(text, source);
+            set = CmdImageSet.builder().codec(codec).text(source, text, baseDir).build();
         } catch (ValidationException e) {
             throw new UsageException(e.problems().stream().map(Problem::toString).toList());
         }
-        List<String> problems = new ArrayList<>();
-        FileInput input = new FileInput(source, baseDir(file, cli), objects);
-        problems.addAll(input.problems());
-        if (!problems.isEmpty()) {
-            throw new UsageException(problems);
+        if (set.objects().isEmpty()) {
+            throw new UsageException(source + ": no objects: expected CmdImage, CmdImageList, ImageMap or Cluster"
+                    + " objects");
         }
-        return input;
+        return new FileInput(source, baseDir, set);
     }
 
     /** Prints each problem on its own line of stderr. */
     static void printProblems(UsageException e, Cli cli) {
         synchronized (cli.err()) {
-            e.problems().forEach(cli.err()::println);
+            e.problems().forEach(p -> cli.err().println(StderrReporter.escape(p)));
             cli.err().flush();
         }
     }

@@ -17,17 +17,31 @@ final class SignalGuard implements AutoCloseable {
     private final Thread hook;
     private volatile boolean signalled;
 
+    private final Thread commandThread;
+    private final Runnable onStop;
+
     private SignalGuard(Thread commandThread, Runnable onStop) {
+        this.commandThread = commandThread;
+        this.onStop = onStop;
         this.hook = new Thread(() -> {
-            signalled = true;
-            commandThread.interrupt();
-            onStop.run();
+            stop();
             try {
                 PROGRAM_DONE.await(FINISH_WAIT_SECONDS, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }, "cmdimage-stop");
+    }
+
+    /**
+     * What SIGINT/SIGTERM does, at whatever point the command is: marks the run as signalled, interrupts the
+     * command's thread, and runs {@code onStop} (returns when the builds are cancelled). The hook runs it; tests
+     * call it to send a signal at a chosen point.
+     */
+    void stop() {
+        signalled = true;
+        commandThread.interrupt();
+        onStop.run();
     }
 
     /**

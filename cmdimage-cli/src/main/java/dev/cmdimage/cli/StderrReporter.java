@@ -108,12 +108,38 @@ final class StderrReporter implements BuildListener, CmdImageController.Listener
         return String.format(Locale.ROOT, "%.1fs", took.toMillis() / 1000.0);
     }
 
-    /** Prints every line of {@code message} with {@code prefix}, atomically. */
+    /**
+     * {@code text} with every control character except tab and newline written as an escape ({@code \x1b},
+     * {@code \u009b}), so that what the file, the command or the registry says cannot move the cursor, recolour or
+     * retitle the terminal, or hide a line. Applied to everything written to stderr, terminal or not.
+     */
+    static String escape(String text) {
+        StringBuilder sb = null;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            boolean control = (c < 0x20 && c != '\t' && c != '\n') || (c >= 0x7f && c <= 0x9f);
+            if (control && sb == null) {
+                sb = new StringBuilder(text.length() + 16).append(text, 0, i);
+            }
+            if (sb != null) {
+                if (!control) {
+                    sb.append(c);
+                } else if (c <= 0x7f) {
+                    sb.append(String.format(Locale.ROOT, "\\x%02x", (int) c));
+                } else {
+                    sb.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+                }
+            }
+        }
+        return sb == null ? text : sb.toString();
+    }
+
+    /** Prints every line of {@code message} with {@code prefix}, atomically, control characters escaped. */
     private void print(String prefix, String message) {
         String text = message == null ? "" : message;
         StringBuilder sb = new StringBuilder(prefix.length() + text.length() + 8);
         for (String line : text.split("\\R", -1)) {
-            sb.append(prefix).append(line).append(System.lineSeparator());
+            sb.append(escape(prefix)).append(escape(line)).append(System.lineSeparator());
         }
         synchronized (err) {
             err.print(sb);

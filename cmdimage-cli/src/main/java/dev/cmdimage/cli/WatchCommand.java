@@ -4,6 +4,7 @@ import dev.cmdimage.api.ApiObject;
 import dev.cmdimage.api.CmdImageController;
 import dev.cmdimage.core.CmdImageCodec;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -74,9 +75,9 @@ final class WatchCommand implements Callable<Integer> {
                 print(codec, object);
             }
         };
-        try (Wiring wiring = Wiring.start(cli, store, input.baseDir(), options.timeout, reporter, printer)) {
-            CmdImageController controller = wiring.controller();
-            FileInput.sync(controller, null, input);
+        try (Wiring wiring = Wiring.start(cli, store, input.baseDir(), options.timeout, reporter, printer,
+                Map.of())) {
+            wiring.sync(input.set());
             String problemsShown = null;
             while (sleep()) {
                 String now;
@@ -101,7 +102,7 @@ final class WatchCommand implements Callable<Integer> {
                 }
                 problemsShown = null;
                 reporter.info(input.source() + " changed; applying it");
-                FileInput.sync(controller, input, next);
+                wiring.sync(next.set());
                 input = next;
             }
         }

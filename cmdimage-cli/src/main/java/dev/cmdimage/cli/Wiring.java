@@ -1,19 +1,17 @@
 package dev.cmdimage.cli;
 
-import dev.cmdimage.api.ApiObject;
-import dev.cmdimage.api.Cluster;
-import dev.cmdimage.api.CmdImage;
 import dev.cmdimage.api.CmdImageBuilder;
 import dev.cmdimage.api.CmdImageController;
-import dev.cmdimage.api.ImageMap;
+import dev.cmdimage.api.CmdImageStatus;
 import dev.cmdimage.core.CmdImageControllers;
+import dev.cmdimage.core.CmdImageSet;
+import dev.cmdimage.core.CmdImageSetController;
+import dev.cmdimage.core.CmdImageSetResult;
 import dev.cmdimage.core.CmdImages;
 import dev.cmdimage.core.JdkProcessRunner;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The composition root: the chosen image store and pusher, the JDK process runner, a builder and the controller
@@ -21,26 +19,17 @@ import java.util.concurrent.ConcurrentHashMap;
  * process of theirs is left.
  */
 final class Wiring implements AutoCloseable {
-    private final CmdImageController controller;
+    private final CmdImageSetController sets;
     private final ImageStoreChoice.Chosen store;
     private final SignalGuard guard;
     private final AutoCloseable subscription;
-    /** The latest version of every object the controller reported, for when it can no longer be asked. */
-    private final Map<String, ApiObject> latest = new ConcurrentHashMap<>();
     private boolean closed;
 
-    private Wiring(CmdImageController controller, ImageStoreChoice.Chosen store, Cli cli,
+    private Wiring(CmdImageSetController sets, ImageStoreChoice.Chosen store, Cli cli,
             CmdImageController.Listener listener) {
-        this.controller = controller;
+        this.sets = sets;
         this.store = store;
-        this.subscription = controller.subscribe((object, deleted) -> {
-            if (deleted) {
-                latest.remove(FileInput.key(object));
-            } else {
-                latest.put(FileInput.key(object), object);
-            }
-            listener.changed(object, deleted);
-        });
+        this.subscription = sets.controller().subscribe(listener);
         this.guard = SignalGuard.install(cli, this::cancelAll);
     }
 
@@ -49,10 +38,11 @@ final class Wiring implements AutoCloseable {
      *
      * @param baseDir  where commands run when a spec has no {@code dir}, and what relative paths resolve against
      * @param timeout  the longest each command may run, or {@code null}
-     * @param listener hears the controller's changes (after the wiring has recorded them)
+     * @param listener hears the controller's changes
+     * @param notBuilt CmdImages that are not built, with the status they show
      */
     static Wiring start(Cli cli, ImageStoreChoice.Chosen store, Path baseDir, Duration timeout,
-            StderrReporter reporter, CmdImageController.Listener listener) {
+            StderrReporter reporter, CmdImageController.Listener listener, Map<String, CmdImageStatus> notBuilt) {
         // owning the JVM, the signal guard cancels the builds through the controller, so that they end as
         // "build cancelled"; the runner's own hook would race it and kill the commands first
         CmdImageBuilder builder = CmdImages.builder()
@@ -68,11 +58,24 @@ final class Wiring implements AutoCloseable {
         if (timeout != null) {
             controller.buildTimeout(timeout);
         }
-        return new Wiring(controller.build(), store, cli, listener);
+        CmdImageSetController.Builder sets = CmdImageSetController.builder(controller);
+        notBuilt.forEach(sets::notBuilt);
+        return new Wiring(sets.build(), store, cli, listener);
     }
 
-    CmdImageController controller() {
-        return controller;
+    /** Makes the controller hold the objects of {@code set}; does nothing once the run is cancelled. */
+    void sync(CmdImageSet set) {
+        sets.sync(set);
+    }
+
+    /** How every CmdImage of the last set synced ended (call after {@link #awaitIdle()}). */
+    CmdImageSetResult result() {
+        return sets.result();
+    }
+
+    /** What SIGINT/SIGTERM does (see {@link SignalGuard#stop()}): cancels the run wherever it is. */
+    void stop() {
+        guard.stop();
     }
 
     /**
@@ -83,39 +86,22 @@ final class Wiring implements AutoCloseable {
      */
     boolean awaitIdle() {
         try {
-            while (!controller.awaitIdle(Duration.ofSeconds(1))) {
+            while (!sets.controller().awaitIdle(Duration.ofSeconds(1))) {
                 if (guard.signalled()) {
-                    cancelAll();
-                    return false;
+                    break;
                 }
             }
-            return !guard.signalled();
+            if (!guard.signalled()) {
+                return true;
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            cancelAll();
-            return false;
         } catch (IllegalStateException e) {
-            return false; // closed by a signal
+            // closed by a signal
         }
-    }
-
-    /** What {@code o} is now in the controller (with its status); {@code o} itself when the controller has none. */
-    ApiObject current(ApiObject o) {
-        Optional<? extends ApiObject> now;
-        try {
-            if (o instanceof CmdImage) {
-                now = controller.cmdImage(o.name());
-            } else if (o instanceof ImageMap) {
-                now = controller.imageMap(o.name());
-            } else if (o instanceof Cluster) {
-                now = controller.cluster(o.name());
-            } else {
-                now = Optional.empty();
-            }
-        } catch (IllegalStateException closed) {
-            now = Optional.ofNullable(latest.get(FileInput.key(o)));
-        }
-        return now.isPresent() ? now.get() : o;
+        // also when the signal's hook is cancelling: returns once it is done, so that the result says so
+        cancelAll();
+        return false;
     }
 
     /**
@@ -130,7 +116,7 @@ final class Wiring implements AutoCloseable {
         }
         boolean interrupted = Thread.interrupted();
         try {
-            controller.close();
+            sets.cancel();
         } finally {
             closed = true;
             if (interrupted) {

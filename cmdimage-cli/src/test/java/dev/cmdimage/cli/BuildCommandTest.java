@@ -444,4 +444,32 @@ class BuildCommandTest {
         ImageMap app = run.imageMap("app");
         assertThat(app.status().imageFromLocal()).isEqualTo(run.cmdImage("app").status().ref());
     }
+
+    @Test
+    void aSignalWhileTheObjectsAreStillBeingAppliedEndsLikeAnyCancelledRun() throws Exception {
+        write("cmdimage.yaml", remote("base", "sleep 30") + remote("app", "true", "imageMaps: [base]"));
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        Cli cli = new Cli(new java.io.ByteArrayInputStream(new byte[0]), System.out,
+                new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8), tmp, System.getenv(),
+                false);
+        FileInput input = FileInput.load("cmdimage.yaml", cli, dev.cmdimage.core.CmdImageCodec.create());
+        StderrReporter reporter = new StderrReporter(cli.err());
+        dev.cmdimage.core.CmdImageSetResult result;
+        try (Wiring wiring = Wiring.start(cli, ImageStoreChoice.Chosen.NONE, input.baseDir(), null, reporter,
+                reporter, Map.of())) {
+            wiring.stop(); // SIGTERM arrives before the objects are applied: its hook closes the controller
+
+            result = BuildCommand.buildAll(wiring, input, Map.of(), reporter);
+        } finally {
+            Thread.interrupted(); // the signal interrupted this thread, as it interrupts the command's
+        }
+
+        assertThat(result.outcomes()).extracting(o -> o.name() + ": " + o.status().completedState().orElseThrow().error())
+                .containsExactly("base: build cancelled", "app: build cancelled");
+        assertThat(result.objects()).extracting(o -> o.kind() + "/" + o.name())
+                .containsExactly("CmdImage/base", "CmdImage/app", "ImageMap/base", "ImageMap/app");
+        assertThat(err.toString(java.nio.charset.StandardCharsets.UTF_8))
+                .contains("[base] completed with error: build cancelled")
+                .doesNotContain("internal error");
+    }
 }

@@ -3,13 +3,7 @@ package dev.cmdimage.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.cmdimage.api.ApiObject;
-import dev.cmdimage.api.Cluster;
 import dev.cmdimage.api.CmdImage;
-import dev.cmdimage.api.CmdImageList;
-import dev.cmdimage.api.CmdImageSpec;
-import dev.cmdimage.api.CmdImageStatus;
-import dev.cmdimage.api.ImageMap;
 import dev.cmdimage.core.CmdImageCodec;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -17,7 +11,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,46 +23,6 @@ class FileInputTest {
         return new Cli(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
                 new PrintStream(new ByteArrayOutputStream()), new PrintStream(new ByteArrayOutputStream()), tmp,
                 Map.of(), false);
-    }
-
-    private static CmdImage image(String name, String... maps) {
-        return CmdImage.of(name, CmdImageSpec.builder().ref("example.com/" + name).args("true").imageMaps(maps).build());
-    }
-
-    @Test
-    void everyCmdImageWithoutAnImageMapOfItsNameGetsOneSelectingItsRef() {
-        ImageMap given = ImageMap.of("a", "example.com/a").withStatus(ImageMap.Status.of("example.com/a:v1"));
-        FileInput input = FileInput.of("f.yaml", tmp, List.of(image("a"), given, image("b", "a")));
-
-        assertThat(input.createdImageMaps()).containsExactly(ImageMap.of("b", "example.com/b"));
-        assertThat(input.isBuilt("a")).isTrue();
-        assertThat(input.isBuilt("base")).isFalse();
-    }
-
-    @Test
-    void appliesClustersThenImageMapsThenCmdImagesFlatteningLists() {
-        Cluster cluster = Cluster.of("default", null, "amd64");
-        ImageMap base = ImageMap.of("base", "base");
-        FileInput input = FileInput.of("f.yaml", tmp,
-                List.of(CmdImageList.of(List.of(image("x"), image("y"))), base, cluster));
-
-        assertThat(input.toApply()).extracting(FileInput::key).containsExactly(
-                "Cluster/default", "ImageMap/base", "ImageMap/x", "ImageMap/y", "CmdImage/x", "CmdImage/y");
-        assertThat(input.keys()).contains("CmdImage/x", "ImageMap/y");
-    }
-
-    @Test
-    void theResultKeepsFileOrderAndListsThenAppendsTheCreatedImageMaps() {
-        FileInput input = FileInput.of("f.yaml", tmp,
-                List.of(image("z"), CmdImageList.of(List.of(image("x"))), ImageMap.of("m", "m")));
-        CmdImageStatus done = CmdImageStatus.waiting("marked");
-
-        List<ApiObject> result = input.result(o -> o instanceof CmdImage c ? c.withStatus(done) : o);
-
-        assertThat(result).extracting(o -> o.kind() + "/" + o.name())
-                .containsExactly("CmdImage/z", "CmdImageList/null", "ImageMap/m", "ImageMap/z", "ImageMap/x");
-        assertThat(((CmdImageList) result.get(1)).items().get(0).status()).isEqualTo(done);
-        assertThat(((CmdImage) result.get(0)).status()).isEqualTo(done);
     }
 
     @Test
@@ -109,7 +62,7 @@ class FileInputTest {
                   selector: a
                 """ + TestYaml.remote("a", "true"), cli(""), CmdImageCodec.create());
 
-        assertThat(input.createdImageMaps()).isEmpty();
+        assertThat(input.set().createdImageMaps()).isEmpty();
     }
 
     @Test
@@ -118,5 +71,17 @@ class FileInputTest {
 
         assertThatThrownBy(() -> FileInput.readText("latin1.yaml", cli("")))
                 .hasMessage("cannot read latin1.yaml: it is not UTF-8 text");
+    }
+
+    @Test
+    void problemsAreWrittenToStderrWithControlCharactersEscaped() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        Cli cli = new Cli(new ByteArrayInputStream(new byte[0]), new PrintStream(new ByteArrayOutputStream()),
+                new PrintStream(err, true, StandardCharsets.UTF_8), tmp, Map.of(), false);
+
+        FileInput.printProblems(new UsageException("f.yaml: CmdImage \"a\u001b[2J\": metadata.name: Invalid value"), cli);
+
+        assertThat(err.toString(StandardCharsets.UTF_8).lines())
+                .containsExactly("f.yaml: CmdImage \"a\\x1b[2J\": metadata.name: Invalid value");
     }
 }

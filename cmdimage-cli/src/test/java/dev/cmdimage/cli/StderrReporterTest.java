@@ -79,4 +79,19 @@ class StderrReporterTest {
         reporter.info("image store: OCI layout at /w/.cmdimage/oci");
         assertThat(text()).isEqualTo("cmdimage: image store: OCI layout at /w/.cmdimage/oci" + System.lineSeparator());
     }
+
+    @Test
+    void escapesControlCharactersOfNamesCommandOutputAndErrorsButKeepsTabs() {
+        reporter.outputLine("app\u001b]0;owned\u0007", StdStream.STDOUT, "\u001b[2J\u001b[31mred\u001b[0m\tnext");
+        MicroTime t = MicroTime.of(Instant.parse("2026-11-26T18:57:50Z"));
+        reporter.statusChanged("app", CmdImageStatus.failed("ref file holds \u001b[8mhidden\u009b\u007f", null, t, t));
+        reporter.info("read \u0000 and\r\nnext line");
+
+        assertThat(text()).doesNotContain("\u001b", "\u0007", "\u009b", "\u007f", "\u0000");
+        assertThat(text().lines()).containsExactly(
+                "[app\\x1b]0;owned\\x07] \\x1b[2J\\x1b[31mred\\x1b[0m\tnext",
+                "[app] completed with error: ref file holds \\x1b[8mhidden\\u009b\\x7f",
+                "cmdimage: read \\x00 and",
+                "cmdimage: next line");
+    }
 }

@@ -2,6 +2,7 @@ package dev.cmdimage.core;
 
 import dev.cmdimage.api.BuildListener;
 import dev.cmdimage.api.CmdImageBuilder;
+import dev.cmdimage.api.CmdImage;
 import dev.cmdimage.api.CmdImageController;
 import dev.cmdimage.api.Cluster;
 import dev.cmdimage.core.internal.controller.ControllerConfig;
@@ -12,6 +13,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executor;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
@@ -45,6 +47,7 @@ public final class CmdImageControllers {
         private Executor executor;
         private Map<String, String> baseEnvironment;
         private Path baseDirectory;
+        private Function<? super CmdImage, ? extends Path> baseDirectories;
         private Duration buildTimeout;
         private BuildListener buildListener = BuildListener.NONE;
         private Predicate<Cluster> clusterSharesImageStore = cluster -> false;
@@ -82,6 +85,17 @@ public final class CmdImageControllers {
         /** The working directory of commands whose spec has no {@code dir} (default: the JVM's). */
         public Builder baseDirectory(Path directory) {
             this.baseDirectory = Objects.requireNonNull(directory, "directory");
+            return this;
+        }
+
+        /**
+         * The working directory, per CmdImage, of commands whose spec has no {@code dir}, and the directory its
+         * relative {@code dir} and {@code outputsImageRefTo} resolve against: typically the directory of the file
+         * the CmdImage was read from ({@link CmdImageSetController} sets it so). Where the function returns
+         * {@code null}, {@link #baseDirectory(Path)} applies. Called under the controller's lock: must be fast.
+         */
+        public Builder baseDirectories(Function<? super CmdImage, ? extends Path> directories) {
+            this.baseDirectories = Objects.requireNonNull(directories, "directories");
             return this;
         }
 
@@ -125,7 +139,8 @@ public final class CmdImageControllers {
         /** A new controller, holding nothing yet. Close it to cancel its builds and stop its thread. */
         public CmdImageController build() {
             return new DefaultCmdImageController(new ControllerConfig(builder, maxParallelBuilds, executor,
-                    baseEnvironment, baseDirectory, buildTimeout, buildListener, clusterSharesImageStore, clock));
+                    baseEnvironment, baseDirectory, buildTimeout, buildListener, clusterSharesImageStore, clock,
+                    baseDirectories));
         }
     }
 }

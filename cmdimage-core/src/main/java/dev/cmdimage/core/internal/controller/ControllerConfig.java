@@ -3,12 +3,14 @@ package dev.cmdimage.core.internal.controller;
 import dev.cmdimage.api.BuildListener;
 import dev.cmdimage.api.CmdImageBuilder;
 import dev.cmdimage.api.Cluster;
+import dev.cmdimage.api.CmdImage;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executor;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -26,6 +28,8 @@ import java.util.function.Predicate;
  * @param clusterSharesImageStore whether a cluster ({@code null} when the build has none) runs images straight
  *                                from the image store
  * @param clock                   the time source of the statuses the controller writes itself
+ * @param baseDirectories         the base directory of each CmdImage's build, or {@code null} for
+ *                                {@code baseDirectory} for all
  */
 public record ControllerConfig(
         CmdImageBuilder builder,
@@ -36,7 +40,8 @@ public record ControllerConfig(
         Duration buildTimeout,
         BuildListener buildListener,
         Predicate<Cluster> clusterSharesImageStore,
-        Clock clock) {
+        Clock clock,
+        Function<? super CmdImage, ? extends Path> baseDirectories) {
 
     public ControllerConfig {
         Objects.requireNonNull(builder, "builder");
@@ -50,6 +55,17 @@ public record ControllerConfig(
         buildListener = buildListener == null ? BuildListener.NONE : buildListener;
         clusterSharesImageStore = clusterSharesImageStore == null ? c -> false : clusterSharesImageStore;
         clock = clock == null ? Clock.systemUTC() : clock;
+    }
+
+    /** The directory relative paths of {@code image} resolve against, or {@code null}. */
+    public Path baseDirectoryOf(CmdImage image) {
+        if (baseDirectories != null) {
+            Path dir = baseDirectories.apply(image);
+            if (dir != null) {
+                return dir;
+            }
+        }
+        return baseDirectory;
     }
 
     /** The base environment is not printed (it may hold secrets). */

@@ -1,6 +1,7 @@
 package dev.cmdimage.core.internal.controller;
 
 import dev.cmdimage.api.ApiObject;
+import dev.cmdimage.api.BuildCancelledException;
 import dev.cmdimage.api.BuildHandle;
 import dev.cmdimage.api.BuildRequest;
 import dev.cmdimage.api.BuildResult;
@@ -52,7 +53,7 @@ import org.slf4j.LoggerFactory;
  * Builds run on the {@code CmdImageBuilder}'s threads through {@code start()}; cancelling one is
  * {@code BuildHandle.cancel()}.
  *
- * <p>Evaluating one CmdImage:
+ * <p>Evaluating one CmdImage (decided by {@link Decisions}, a pure function over a snapshot; done here):
  * <ol>
  *   <li>a member of a dependency cycle is {@code completed} with the cycle as its error;</li>
  *   <li>a missing named cluster, a cluster with an error, a missing ImageMap, an ImageMap without an image, or
@@ -193,6 +194,14 @@ public final class DefaultCmdImageController implements CmdImageController {
         synchronized (lock) {
             Entry e = images.get(name);
             return e == null ? Optional.empty() : Optional.of(e.snapshot());
+        }
+    }
+
+    @Override
+    public Optional<CmdImageException> lastFailure(String name) {
+        synchronized (lock) {
+            Entry e = images.get(name);
+            return e == null ? Optional.empty() : Optional.ofNullable(e.lastFailure);
         }
     }
 
@@ -610,91 +619,47 @@ public final class DefaultCmdImageController implements CmdImageController {
         dependentsOfMap = dependents;
     }
 
+    /** Decides what to do about {@code e} ({@link Decisions}) and does it. */
     private void evaluate(Entry e) {
         if (e.deleted) {
             return;
         }
-        CmdImageSpec spec = e.object.spec();
-        if (e.cycleError != null) {
-            dequeue(e);
-            e.waitsOnProducer = false;
-            if (e.run != null) {
+        Decisions.Decision decision = Decisions.decide(snapshot(e));
+        for (Decisions.Action action : decision.actions()) {
+            if (action instanceof Decisions.CancelRun) {
                 cancelRun(e.run);
+            } else if (action instanceof Decisions.Dequeue) {
+                dequeue(e);
+            } else if (action instanceof Decisions.ShowStatus show) {
+                setStatus(e, show.status());
+            } else if (action instanceof Decisions.Fail fail) {
+                setStatus(e, CmdImageStatus.failed(fail.error(), null, null, now()));
+            } else if (action instanceof Decisions.Enqueue enqueue) {
+                dequeue(e);
+                e.queuedInputs = enqueue.inputs();
+                e.queuedReason = enqueue.reason();
+                e.queuedSeq = queueSeq++;
+                e.queued = true;
+                queue.add(e);
             }
-            Optional<CmdImageStatus.Completed> c = e.status.completedState();
-            if (c.isEmpty() || !e.cycleError.equals(c.get().error())) {
-                setStatus(e, CmdImageStatus.failed(e.cycleError, null, null, now()));
-            }
-            propagate(e);
-            return;
         }
+        e.waitsOnProducer = decision.waitsOnProducer();
+        propagate(e);
+    }
 
-        List<String> waitingFor = new ArrayList<>();
-        boolean producerInFlux = false;
-        Cluster cluster = clusters.get(spec.effectiveCluster());
-        if (cluster == null) {
-            if (spec.cluster() != null && !CmdImageSpec.DEFAULT_CLUSTER.equals(spec.cluster())) {
-                waitingFor.add("cluster " + spec.cluster());
-            }
-        } else if (cluster.status().error() != null) {
-            waitingFor.add("cluster " + cluster.name() + ": " + cluster.status().error());
-        }
-        List<Inputs.MapImage> mapImages = new ArrayList<>();
+    /** What {@link Decisions} needs to know about {@code e}, taken under the lock. */
+    private Decisions.Snapshot snapshot(Entry e) {
+        CmdImageSpec spec = e.object.spec();
+        List<Decisions.MapState> mapStates = new ArrayList<>();
         for (String m : new LinkedHashSet<>(spec.imageMaps())) {
-            ImageMap map = maps.get(m);
             Entry producer = images.get(m);
             boolean producerBusy = producer != null && producer != e && producer.cycleError == null
                     && producer.inFlux;
-            producerInFlux |= producerBusy;
-            if (map == null || !map.isReady() || producerBusy) {
-                waitingFor.add("image map " + m);
-            } else {
-                mapImages.add(Inputs.MapImage.of(map));
-            }
+            mapStates.add(new Decisions.MapState(m, maps.get(m), producerBusy));
         }
-        e.waitsOnProducer = producerInFlux;
-
-        if (!waitingFor.isEmpty()) {
-            dequeue(e);
-            if (e.run != null && !e.run.inputs.spec().equals(spec)) {
-                cancelRun(e.run); // its spec is outdated whatever the dependencies do
-            }
-            if (e.run == null || e.run.cancelled) {
-                setStatus(e, CmdImageStatus.waiting("waiting for " + String.join(", ", waitingFor)));
-            }
-            propagate(e);
-            return;
-        }
-
-        Inputs inputs = new Inputs(spec, Inputs.ClusterKey.of(cluster), mapImages);
-        if (e.run != null && !e.run.cancelled) {
-            if (e.run.inputs.equals(inputs)) {
-                dequeue(e);
-                propagate(e);
-                return;
-            }
-            LOG.debug("{}: build in flight is obsolete ({}), cancelling it", e.name, inputs.reasonSince(e.run.inputs));
-            cancelRun(e.run);
-        }
-        if (inputs.equals(e.builtInputs)) {
-            dequeue(e);
-            if (e.lastResult != null) {
-                setStatus(e, e.lastResult);
-            }
-            propagate(e);
-            return;
-        }
-        // the reason names what changed since the build the user last saw start (a cancelled one included)
-        String reason = inputs.reasonSince(e.startedInputs);
-        if (!e.queued || !inputs.equals(e.queuedInputs)) {
-            dequeue(e);
-            e.queuedInputs = inputs;
-            e.queuedReason = reason;
-            e.queuedSeq = queueSeq++;
-            e.queued = true;
-            queue.add(e);
-        }
-        propagate(e);
+        Decisions.RunState run = e.run == null ? null : new Decisions.RunState(e.run.inputs, e.run.cancelled);
+        return new Decisions.Snapshot(spec, e.cycleError, clusters.get(spec.effectiveCluster()), mapStates, run,
+                e.builtInputs, e.lastResult, e.startedInputs, e.queued ? e.queuedInputs : null, e.status);
     }
 
     /** Dependents re-evaluate when whether this one is in flux changes. */
@@ -751,7 +716,7 @@ public final class DefaultCmdImageController implements CmdImageController {
         BuildRequest.Builder b = BuildRequest.builder(e.object)
                 .cluster(cluster)
                 .baseEnvironment(config.baseEnvironment())
-                .baseDirectory(config.baseDirectory())
+                .baseDirectory(config.baseDirectoryOf(e.object))
                 .timeout(config.buildTimeout())
                 .reason(reason)
                 .clusterSharesImageStore(config.clusterSharesImageStore().test(cluster))
@@ -856,11 +821,13 @@ public final class DefaultCmdImageController implements CmdImageController {
                     LOG.debug("{}: cancelled build ended: {}", e.name, fin);
                     if (closed) {
                         setStatus(e, fin);
+                        e.lastFailure = failureOf(fin, result, error);
                     }
                 } else {
                     LOG.debug("{}: build ended: {}", e.name, fin);
                     e.builtInputs = run.inputs;
                     e.lastResult = fin;
+                    e.lastFailure = failureOf(fin, result, error);
                     setStatus(e, fin);
                     if (result != null && fin.isSucceeded() && result.imageMapStatus() != null) {
                         publish(e, result.imageMapStatus());
@@ -911,6 +878,29 @@ public final class DefaultCmdImageController implements CmdImageController {
         String what = cause.getMessage() == null ? cause.getClass().getName()
                 : cause.getClass().getSimpleName() + ": " + cause.getMessage();
         return CmdImageStatus.failed("the build crashed: " + what, run.reason, startedAt, now());
+    }
+
+    /**
+     * The exception a build with final status {@code fin} ended with: the builder's own {@link CmdImageException}
+     * when it threw one, else one carrying the status's error; {@code null} when it succeeded.
+     */
+    private static CmdImageException failureOf(CmdImageStatus fin, BuildResult result, Throwable error) {
+        Optional<CmdImageStatus.Completed> completed = fin.completedState();
+        if (completed.isEmpty() || completed.get().error() == null) {
+            return null;
+        }
+        Throwable cause = error;
+        while ((cause instanceof CompletionException || cause instanceof ExecutionException)
+                && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        if (cause instanceof CmdImageException ce) {
+            return ce;
+        }
+        if ((error == null && result == null) || cause instanceof java.util.concurrent.CancellationException) {
+            return new BuildCancelledException(completed.get().error());
+        }
+        return new CmdImageException(completed.get().error(), cause);
     }
 
     private void publish(Entry e, ImageMap.Status status) {

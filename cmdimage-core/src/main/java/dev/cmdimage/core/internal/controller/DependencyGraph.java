@@ -18,7 +18,7 @@ import java.util.TreeSet;
  * come out dependencies first; their position is the build order. A component of more than one member, or a member
  * depending on itself, is a cycle.
  */
-final class DependencyGraph {
+public final class DependencyGraph {
     private final Map<String, Integer> order;
     private final Map<String, String> cycleErrors;
 
@@ -33,7 +33,7 @@ final class DependencyGraph {
      * @param dependencies every node (by name, iteration order is the tie-break) and the nodes it depends on;
      *                     names that are not nodes are ignored
      */
-    static DependencyGraph of(Map<String, List<String>> dependencies) {
+    public static DependencyGraph of(Map<String, List<String>> dependencies) {
         List<String> names = new ArrayList<>(dependencies.keySet());
         Map<String, Integer> id = new HashMap<>();
         for (int i = 0; i < names.size(); i++) {
@@ -114,12 +114,12 @@ final class DependencyGraph {
     }
 
     /** The build position of a node: a node comes after everything it depends on (cycles aside). */
-    int position(String name) {
+    public int position(String name) {
         return order.getOrDefault(name, Integer.MAX_VALUE);
     }
 
     /** The error for a member of a dependency cycle, or {@code null} when the node is on no cycle. */
-    String cycleError(String name) {
+    public String cycleError(String name) {
         return cycleErrors.get(name);
     }
 

@@ -1,6 +1,7 @@
 package dev.cmdimage.core.internal.controller;
 
 import dev.cmdimage.api.CmdImage;
+import dev.cmdimage.api.CmdImageException;
 import dev.cmdimage.api.CmdImageStatus;
 
 /** What the controller knows of one CmdImage. Guarded by the controller's lock. */
@@ -16,6 +17,8 @@ final class Entry {
     Inputs startedInputs;
     /** Final status of the last build that ended (not cancelled), or {@code null}. */
     CmdImageStatus lastResult;
+    /** Why the last build that ended (not replaced) failed, or {@code null} when it succeeded or none ended. */
+    CmdImageException lastFailure;
     /** The build in flight (possibly cancelled and still ending), or {@code null}. */
     Run run;
     /** Whether a build waits for a free slot; then {@link #queuedInputs} and {@link #queuedReason} are set. */
