@@ -405,6 +405,21 @@ class JdkProcessRunnerTest {
     }
 
     @Test
+    void throughSetsidLeftoversIgnoringSigtermAreKilledAfterTheGrace() throws Exception {
+        JdkProcessRunner setsid = JdkProcessRunner.builder().supervised(false).build();
+        String script = "(trap '' TERM; sleep " + marker + "; :) >/dev/null 2>&1 & "
+                + "(set -m; sleep " + marker + " & wait) >/dev/null 2>&1 & echo bye";
+        ProcessSpec spec = new ProcessSpec(List.of("sh", "-c", script), dir, ENV, null, Duration.ofMillis(300));
+
+        ProcessResult result = setsid.run(spec, lines, Cancellation.never());
+
+        assertThat(Processes.withMarker(marker)).isEmpty();
+        assertThat(result.termination()).isEqualTo(Termination.EXITED);
+        assertThat(result.exitCode()).isZero();
+        assertThat(lines.of(StdStream.STDOUT)).containsExactly("bye");
+    }
+
+    @Test
     void aLeftoverInASessionOfItsOwnThatHoldsTheOutputIsKilled() throws Exception {
         // setsid takes the sleep out of the command's session; once sh exits it is re-parented to init, so only
         // the output pipe it holds ties it to the command. (The runner learns which pipes are the command's by
