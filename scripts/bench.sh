@@ -4,13 +4,14 @@
 #   oci         pushing a 256 MiB single-layer OCI image with RegistryHttpPusher vs skopeo copy
 #   controller  1,000 CmdImages in a layered graph: build all (parallelism 1 and 8), settle after a root
 #               change (rebuild count), controller overhead per build vs a plain ProcessBuilder loop
-# Usage: scripts/bench.sh [docker|oci|controller ...]   (default: all)
+#   runner      the process runner's cost per command: 200 runs of true through JdkProcessRunner vs ProcessBuilder
+# Usage: scripts/bench.sh [docker|oci|controller|runner ...]   (default: all)
 # The test services (a private dockerd and loopback registries) are started and stopped as in scripts/test.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 which=("$@")
-[ ${#which[@]} -gt 0 ] || which=(docker oci controller)
+[ ${#which[@]} -gt 0 ] || which=(docker oci controller runner)
 
 # shellcheck source=services.sh
 source scripts/services.sh
@@ -26,6 +27,7 @@ for b in "${which[@]}"; do
     docker) java -cp "$jar" dev.cmdimage.bench.docker.DockerOverheadBench 20 ;;
     oci) java -cp "$jar" dev.cmdimage.bench.oci.PushBenchmark "$CMDIMAGE_TEST_REGISTRY" 256 3 ;;
     controller) java -cp "$jar" dev.cmdimage.bench.controller.ControllerBenchmark ;;
-    *) echo "unknown benchmark: $b (docker, oci, controller)" >&2; exit 2 ;;
+    runner) java -cp "$jar" dev.cmdimage.bench.process.RunnerOverheadBench 200 ;;
+    *) echo "unknown benchmark: $b (docker, oci, controller, runner)" >&2; exit 2 ;;
   esac
 done

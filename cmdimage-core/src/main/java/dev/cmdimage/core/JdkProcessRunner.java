@@ -6,6 +6,7 @@ import dev.cmdimage.core.internal.process.LineReader;
 import dev.cmdimage.core.internal.process.LiveProcesses;
 import dev.cmdimage.core.internal.process.OutputTail;
 import dev.cmdimage.core.internal.process.ProcessTree;
+import dev.cmdimage.core.internal.process.Supervisor;
 import dev.cmdimage.spi.Cancellation;
 import dev.cmdimage.spi.ProcessResult;
 import dev.cmdimage.spi.ProcessResult.Termination;
@@ -37,18 +38,25 @@ import org.slf4j.LoggerFactory;
  *   <li>The argv is run as given (through a shell only when the argv names one), in {@link ProcessSpec#directory()},
  *       with exactly {@link ProcessSpec#environment()}; nothing of this JVM's environment is inherited. Its stdin is
  *       empty ({@code /dev/null}).</li>
- *   <li>The child runs in a session and process group of its own, started through {@code setsid} (util-linux on
- *       Debian, where it is an essential package; busybox elsewhere). Where no {@code setsid} is found (macOS) the
- *       child shares this JVM's group and its tree is found through {@link ProcessHandle#descendants()} only;
- *       {@link #newSession()} tells which.</li>
+ *   <li>The child runs in a process group of its own, in a session of its own, under a supervisor: a small perl
+ *       script ({@code perl-base} is an essential package on Debian) that replaces the {@code setsid} exec, forks
+ *       the command, and ties its processes to this JVM's life. When the JVM dies (SIGKILL, out of memory, or an
+ *       exit that ends no command), the supervisor's stdin from the JVM ends and it ends the tree: SIGTERM, then
+ *       SIGKILL after the grace, cut to 3 s. It is the reaper of the tree's orphans, so every process the command
+ *       starts stays its descendant, even a daemon that left the session. Without perl (or {@code /proc}) the
+ *       child is started through {@code setsid} (util-linux; busybox elsewhere) and does not end with the JVM;
+ *       where no {@code setsid} is found either (macOS) the child shares this JVM's group and its tree is found
+ *       through {@link ProcessHandle#descendants()} only; {@link #newSession()} tells whether it got a session.</li>
  *   <li>stdout and stderr are read by two daemon threads and handed over line by line as they come. Memory is
  *       bounded whatever the command prints: a line longer than {@link Builder#maxLineLength(int)} bytes is cut
  *       and ends with {@value LineReader#CUT_MARK}; the result keeps the last {@link Builder#outputTailLines(int)}
  *       lines.</li>
  *   <li>On timeout, cancellation or an interrupt of the calling thread, the whole tree gets SIGTERM, then SIGKILL
- *       after {@link ProcessSpec#killGrace()}. When the main process exits by itself, the processes it left
- *       behind in its session are ended the same way. {@code run} returns once every process of the tree is gone
- *       and both readers have finished (waiting a bounded time for either).</li>
+ *       after {@link ProcessSpec#killGrace()}. The signal goes to the command's process group first, in one
+ *       atomic kill, so that a command that keeps forking cannot outrun it; what escaped the group is found and
+ *       signalled after. When the main process exits by itself, the processes it left behind are ended the same
+ *       way. {@code run} returns once every process of the tree is gone and both readers have finished (waiting a
+ *       bounded time for either).</li>
  *   <li>A JVM shutdown hook ends the trees of commands still running when the JVM exits (e.g. on Ctrl-C); such a
  *       run ends {@link Termination#CANCELLED} (whatever status the signal left), so a build reports itself
  *       cancelled, not failed.</li>
@@ -56,16 +64,20 @@ import org.slf4j.LoggerFactory;
  *       {@link Termination#CANCELLED} with exit code -1.</li>
  * </ul>
  *
- * <p>How the tree is found (Linux): every process in the command's session or process group, read from
- * {@code /proc} (this includes processes re-parented to init after their parent exited), every descendant of the
- * main process while it lives ({@link ProcessHandle#descendants()}, which includes children that started sessions
- * of their own), and, when the output stays open after all those are gone, the processes holding the command's
- * output pipes. Out of reach: a classic double-fork daemon (it leaves the session, closes its output, and its
- * parent exits before the runner looks); and without {@code setsid} or {@code /proc} (macOS, Windows), any process
- * re-parented after its parent exited.
+ * <p>How the tree is found (Linux): under the supervisor, every descendant of the supervisor, found in {@code /proc}
+ * by parent pid (orphans are re-parented to the supervisor, not to init, so nothing leaves the tree); whether any is
+ * left is one {@code waitpid} call, not a scan. Through {@code setsid}: every process in the command's session or
+ * process group, read from {@code /proc} (this includes processes re-parented to init after their parent exited),
+ * every descendant of the main process while it lives ({@link ProcessHandle#descendants()}, which includes
+ * children that started sessions of their own), and, when the output stays open after all those are gone, the
+ * processes holding the command's output pipes; out of reach there: a classic double-fork daemon (it leaves the
+ * session, closes its output, and its parent exits before the runner looks). Without {@code setsid} or
+ * {@code /proc} (macOS, Windows), any process re-parented after its parent exited is out of reach.
  *
- * <p>Cost: about 5 ms per command on top of {@link ProcessBuilder} (the {@code setsid} exec and one scan of
- * {@code /proc} after the exit); output is read at about the speed of {@link java.io.BufferedReader#readLine()}.
+ * <p>Cost: about 6 ms per command on top of {@link ProcessBuilder} on a loaded 2-core machine (the supervisor's
+ * start, most of it the kernel's {@code setsid}, which {@code setsid} paid as well; no scan of {@code /proc} after a
+ * command that left nothing behind); output is read at about the speed of
+ * {@link java.io.BufferedReader#readLine()}.
  *
  * <p>Instances are immutable and thread-safe; one instance can run many commands at once.
  */
@@ -77,6 +89,7 @@ public final class JdkProcessRunner implements ProcessRunner {
     private final int outputTailLines;
     private final int maxLineLength;
     private final Charset charset;
+    private final Supervisor supervisor;
     private final String setsid;
     private final Duration drainTimeout;
     private final boolean shutdownHook;
@@ -90,7 +103,8 @@ public final class JdkProcessRunner implements ProcessRunner {
         this.outputTailLines = b.outputTailLines;
         this.maxLineLength = b.maxLineLength;
         this.charset = b.charset;
-        this.setsid = b.newSession ? findSetsid() : null;
+        this.supervisor = b.newSession && b.supervised ? Supervisor.find() : null;
+        this.setsid = b.newSession && supervisor == null ? findSetsid() : null;
         this.drainTimeout = b.drainTimeout;
         this.shutdownHook = b.shutdownHook;
     }
@@ -100,9 +114,9 @@ public final class JdkProcessRunner implements ProcessRunner {
         return new Builder();
     }
 
-    /** Whether commands run in a session of their own (a {@code setsid} program was found and is used). */
+    /** Whether commands run in a session of their own (under the supervisor, or through {@code setsid}). */
     public boolean newSession() {
-        return setsid != null;
+        return supervisor != null || setsid != null;
     }
 
     @Override
@@ -120,16 +134,21 @@ public final class JdkProcessRunner implements ProcessRunner {
             return new ProcessResult(-1, Termination.CANCELLED, tail.snapshot(), Duration.ZERO);
         }
 
-        List<String> argv = new ArrayList<>(spec.command().size() + 1);
+        List<String> command = new ArrayList<>(spec.command().size() + 1);
         if (setsid != null) {
-            argv.add(setsid);
+            command.add(setsid);
         }
-        argv.add(executable);
-        argv.addAll(spec.command().subList(1, spec.command().size()));
+        command.add(executable);
+        command.addAll(spec.command().subList(1, spec.command().size()));
+        // the supervisor's stdin is a pipe from this JVM (it ends the tree when the pipe ends); the command's is
+        // /dev/null either way
+        List<String> argv = supervisor == null ? command
+                : supervisor.argv(command, spec.environment(), spec.killGrace());
         ProcessBuilder builder = new ProcessBuilder(argv).directory(directory.toFile());
         builder.environment().clear();
-        builder.environment().putAll(spec.environment());
-        if (DEV_NULL.exists()) {
+        builder.environment().putAll(supervisor == null ? spec.environment()
+                : Supervisor.environment(spec.environment()));
+        if (supervisor == null && DEV_NULL.exists()) {
             builder.redirectInput(ProcessBuilder.Redirect.from(DEV_NULL));
         }
 
@@ -139,10 +158,11 @@ public final class JdkProcessRunner implements ProcessRunner {
         } catch (IOException e) {
             throw new IOException(Executables.cannotRun(program) + e.getMessage(), e);
         }
-        if (!DEV_NULL.exists()) {
+        if (supervisor == null && !DEV_NULL.exists()) {
             process.getOutputStream().close();
         }
-        ProcessTree tree = new ProcessTree(process, setsid != null, spec.killGrace());
+        ProcessTree tree = new ProcessTree(process, supervisor != null ? ProcessTree.Start.SUPERVISED
+                : setsid != null ? ProcessTree.Start.SESSION : ProcessTree.Start.SHARED, spec.killGrace());
         LOG.debug("started {} as pid {} in {}", spec.command(), process.pid(), directory);
 
         Sink sink = new Sink(output, tail);
@@ -304,7 +324,7 @@ public final class JdkProcessRunner implements ProcessRunner {
     @Override
     public String toString() {
         return "JdkProcessRunner[tail=" + outputTailLines + " lines, maxLineLength=" + maxLineLength + ", charset="
-                + charset + ", setsid=" + setsid + "]";
+                + charset + ", " + (supervisor != null ? "supervisor=" + supervisor : "setsid=" + setsid) + "]";
     }
 
     /** Hands lines to the caller's consumer and the tail until closed; a throwing consumer does not stop reading. */
@@ -343,6 +363,7 @@ public final class JdkProcessRunner implements ProcessRunner {
         private int maxLineLength = 64 * 1024;
         private Charset charset = StandardCharsets.UTF_8;
         private boolean newSession = true;
+        private boolean supervised = true;
         private Duration drainTimeout = Duration.ofSeconds(2);
         private boolean shutdownHook = true;
 
@@ -378,6 +399,15 @@ public final class JdkProcessRunner implements ProcessRunner {
          */
         public Builder newSession(boolean newSession) {
             this.newSession = newSession;
+            return this;
+        }
+
+        /**
+         * Whether commands run under the supervisor where it can run (default true); false falls back to
+         * {@code setsid}. For tests of that fallback.
+         */
+        Builder supervised(boolean supervised) {
+            this.supervised = supervised;
             return this;
         }
 

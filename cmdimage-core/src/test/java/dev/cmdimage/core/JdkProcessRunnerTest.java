@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.cmdimage.api.StdStream;
 import dev.cmdimage.core.process.BigOutputMain;
 import dev.cmdimage.core.process.Processes;
+import dev.cmdimage.core.process.Processes.GroupAndSession;
 import dev.cmdimage.core.process.ShutdownHookMain;
 import dev.cmdimage.spi.Cancellation;
 import dev.cmdimage.spi.ProcessResult;
@@ -40,6 +41,8 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class JdkProcessRunnerTest {
     private static final Map<String, String> ENV = Map.of("PATH", "/usr/bin:/bin");
+    /** The most processes a fork-loop test starts: a runner that cannot stop it must not exhaust the machine's pids. */
+    private static final int FORKS = 5000;
     private static ExecutorService executor;
 
     @TempDir
@@ -109,7 +112,8 @@ class JdkProcessRunnerTest {
 
     @Test
     void theCommandRunsInASessionOfItsOwn() throws Exception {
-        assertThat(runner.newSession()).as("setsid is installed on Debian (util-linux)").isTrue();
+        assertThat(runner.newSession()).as("perl (perl-base) and setsid (util-linux) are essential on Debian").isTrue();
+        assertThat(runner.toString()).contains("supervisor=/usr/bin/perl");
 
         // /proc/self/stat of the shell: "pid (comm) state ppid pgrp session ..."
         ProcessResult result = run(spec(List.of("sh", "-c", "cat /proc/$$/stat"), ENV, null));
@@ -118,9 +122,43 @@ class JdkProcessRunnerTest {
         String stat = lines.of(StdStream.STDOUT).get(0);
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         long pid = Long.parseLong(stat.substring(0, stat.indexOf(' ')));
+        GroupAndSession jvm = Processes.groupAndSession(ProcessHandle.current().pid());
         assertThat(Long.parseLong(fields[2])).as("process group").isEqualTo(pid);
-        assertThat(Long.parseLong(fields[3])).as("session").isEqualTo(pid);
+        assertThat(Long.parseLong(fields[3])).as("session (the supervisor's)").isNotEqualTo(jvm.session());
         assertThat(pid).isNotEqualTo(ProcessHandle.current().pid());
+    }
+
+    @Test
+    void throughSetsidTheCommandLeadsItsOwnSession() throws Exception {
+        JdkProcessRunner setsid = JdkProcessRunner.builder().supervised(false).build();
+        assertThat(setsid.newSession()).isTrue();
+        assertThat(setsid.toString()).contains("setsid=");
+
+        ProcessResult result = setsid.run(spec(List.of("sh", "-c", "echo $$"), ENV, null), lines,
+                Cancellation.never());
+
+        assertThat(result.exitCode()).isZero();
+        assertThat(lines.of(StdStream.STDOUT)).hasSize(1);
+    }
+
+    @Test
+    void perlsVariablesAndAMissingLocaleReachTheCommandAndNothingElse() throws Exception {
+        // the supervisor is a perl script: a user's PERL5OPT must not load a module into it, and perl's warning
+        // about a locale that is not installed must not end up in the command's output
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("PATH", "/usr/bin:/bin");
+        env.put("PERL5OPT", "-Mno::such::module");
+        env.put("PERL5LIB", dir.resolve("perl-lib").toString());
+        env.put("LANG", "xx_XX.UTF-8");
+        env.put("LC_ALL", "xx_XX.UTF-8");
+
+        ProcessResult result = run(spec(List.of("env"), env, null));
+
+        assertThat(result.exitCode()).isZero();
+        assertThat(lines.of(StdStream.STDERR)).isEmpty();
+        assertThat(lines.of(StdStream.STDOUT)).containsExactlyInAnyOrder("PATH=/usr/bin:/bin",
+                "PERL5OPT=-Mno::such::module", "PERL5LIB=" + dir.resolve("perl-lib"), "LANG=xx_XX.UTF-8",
+                "LC_ALL=xx_XX.UTF-8");
     }
 
     // ---- output ---------------------------------------------------------------------------------------------
@@ -367,6 +405,21 @@ class JdkProcessRunnerTest {
     }
 
     @Test
+    void throughSetsidLeftoversIgnoringSigtermAreKilledAfterTheGrace() throws Exception {
+        JdkProcessRunner setsid = JdkProcessRunner.builder().supervised(false).build();
+        String script = "(trap '' TERM; sleep " + marker + "; :) >/dev/null 2>&1 & "
+                + "(set -m; sleep " + marker + " & wait) >/dev/null 2>&1 & echo bye";
+        ProcessSpec spec = new ProcessSpec(List.of("sh", "-c", script), dir, ENV, null, Duration.ofMillis(300));
+
+        ProcessResult result = setsid.run(spec, lines, Cancellation.never());
+
+        assertThat(Processes.withMarker(marker)).isEmpty();
+        assertThat(result.termination()).isEqualTo(Termination.EXITED);
+        assertThat(result.exitCode()).isZero();
+        assertThat(lines.of(StdStream.STDOUT)).containsExactly("bye");
+    }
+
+    @Test
     void aLeftoverInASessionOfItsOwnThatHoldsTheOutputIsKilled() throws Exception {
         // setsid takes the sleep out of the command's session; once sh exits it is re-parented to init, so only
         // the output pipe it holds ties it to the command. (The runner learns which pipes are the command's by
@@ -394,6 +447,82 @@ class JdkProcessRunnerTest {
 
         assertThat(Processes.withMarker(marker)).isEmpty();
         assertThat(result.termination()).isEqualTo(Termination.CANCELLED);
+    }
+
+    @Test
+    void aForkLoopEndsWithinTheTimeoutAndTheGrace() throws Exception {
+        assertAForkLoopEnds(runner);
+    }
+
+    @Test
+    void throughSetsidAForkLoopEndsWithinTheTimeoutAndTheGrace() throws Exception {
+        assertAForkLoopEnds(JdkProcessRunner.builder().supervised(false).build());
+    }
+
+    /**
+     * A shell that forks as fast as it can (at most {@link #FORKS} sleeps), with a timeout of 1 s and a grace of 1 s:
+     * the run ends timed out within timeout + grace + 2 s, and nothing of its process group or session is left. The
+     * tree must be signalled before it is listed: while new processes keep coming, a listing (the JDK's
+     * {@link ProcessHandle#descendants()} starts over whenever it finds more processes than the time before) may not
+     * end before the command does.
+     */
+    private void assertAForkLoopEnds(JdkProcessRunner forkLoopRunner) throws Exception {
+        String script = "echo $$; i=0; while [ $i -lt " + FORKS + " ]; do sleep " + marker + " & i=$((i+1)); done; "
+                + "wait";
+        CompletableFuture<GroupAndSession> tree = new CompletableFuture<>();
+        LineConsumer consumer = (stream, line) -> {
+            if (!tree.isDone()) {
+                try {
+                    tree.complete(Processes.groupAndSession(Long.parseLong(line)));
+                } catch (IOException | RuntimeException e) {
+                    tree.completeExceptionally(e);
+                }
+            }
+        };
+        ProcessSpec spec = new ProcessSpec(List.of("sh", "-c", script), dir, ENV, Duration.ofSeconds(1),
+                Duration.ofSeconds(1));
+        try {
+            long started = System.nanoTime();
+            ProcessResult result = forkLoopRunner.run(spec, consumer, Cancellation.never());
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+            assertThat(result.termination()).isEqualTo(Termination.TIMED_OUT);
+            assertThat(took).as("timeout + grace + 2 s").isLessThan(Duration.ofSeconds(1 + 1 + 2));
+            assertThat(Processes.inGroupOrSession(tree.get(1, TimeUnit.SECONDS))).as("left of the tree").isEmpty();
+        } finally {
+            if (tree.isDone() && !tree.isCompletedExceptionally()) {
+                Processes.killGroupAndSession(tree.get());
+            }
+            Processes.killMarked(marker);
+        }
+    }
+
+    @Test
+    void processesInOtherGroupsOfTheSessionEndOnTimeout() throws Exception {
+        // with job control on, each background job gets a process group of its own: a signal to the command's
+        // group misses them
+        String script = "set -m; sleep " + marker + " & sleep " + marker + " & echo started; wait";
+
+        ProcessResult result = runner.run(spec(List.of("sh", "-c", script), ENV, Duration.ofMillis(700)), lines,
+                Cancellation.never());
+
+        assertThat(Processes.withMarker(marker)).isEmpty();
+        assertThat(result.termination()).isEqualTo(Termination.TIMED_OUT);
+        assertThat(lines.of(StdStream.STDOUT)).containsExactly("started");
+    }
+
+    @Test
+    void aDaemonThatLeftTheSessionEndsWithTheCommand() throws Exception {
+        // the classic double fork: the daemon calls setsid and closes its output, and its parent exits at once, so
+        // no session, group, parent or pipe ties it to the command any more
+        String script = "(setsid sh -c 'sleep " + marker + "; :' >/dev/null 2>&1 </dev/null &); sleep 0.3; echo bye";
+
+        ProcessResult result = run(spec(List.of("sh", "-c", script), ENV, Duration.ofSeconds(30)));
+
+        assertThat(Processes.withMarker(marker)).isEmpty();
+        assertThat(result.termination()).isEqualTo(Termination.EXITED);
+        assertThat(result.exitCode()).isZero();
+        assertThat(lines.of(StdStream.STDOUT)).containsExactly("bye");
     }
 
     @Test
@@ -521,8 +650,8 @@ class JdkProcessRunnerTest {
     }
 
     @Test
-    void withoutTheShutdownHookCommandsOutliveTheJvm() throws Exception {
-        // the counterpart of the test above: shows that what it checks can fail
+    void withoutTheShutdownHookCommandsStillEndWithTheJvm() throws Exception {
+        // the supervisor, not the hook, ties each command to the JVM: its stdin from the JVM ends with the JVM
         String script = "sleep " + marker + " & sleep " + marker + " & echo started; wait";
         Process jvm = startJvm(ShutdownHookMain.class, "-Xmx64m", script, "nohook");
         try {
@@ -532,7 +661,32 @@ class JdkProcessRunnerTest {
             interrupt(jvm);
             assertThat(jvm.waitFor(20, TimeUnit.SECONDS)).as("the JVM exits").isTrue();
 
-            assertThat(Processes.sleeping(marker)).hasSize(2);
+            assertThat(awaitNoneWithMarker(Duration.ofSeconds(5))).as("left 5 s after the JVM exited").isEmpty();
+        } finally {
+            jvm.destroyForcibly();
+            Processes.killMarked(marker);
+        }
+    }
+
+    @Test
+    void aKilledJvmLeavesNoProcessOfItsCommandsBehind() throws Exception {
+        // SIGKILL (or the kernel's out-of-memory killer): no shutdown hook runs. One process ignores SIGTERM, one
+        // left the session; the command's grace is 1 s
+        String script = "echo $$; sleep " + marker + " & setsid sleep " + marker + " & "
+                + "(trap '' TERM; sleep " + marker + "; :) & wait";
+        Process jvm = startJvm(ShutdownHookMain.class, "-Xmx64m", script);
+        try {
+            awaitOutput(jvm, "RUNNING ");
+            Processes.awaitSleeping(marker, 3, Duration.ofSeconds(10));
+            String shell = Files.readString(dir.resolve("jvm.out")).lines()
+                    .filter(l -> l.startsWith("RUNNING ")).findFirst().orElseThrow().substring("RUNNING ".length());
+            GroupAndSession tree = Processes.groupAndSession(Long.parseLong(shell));
+
+            jvm.destroyForcibly();
+            assertThat(jvm.waitFor(10, TimeUnit.SECONDS)).as("the JVM is gone").isTrue();
+
+            assertThat(awaitNoneWithMarker(Duration.ofSeconds(5))).as("left 5 s after the JVM died").isEmpty();
+            assertThat(Processes.inGroupOrSession(tree)).isEmpty();
         } finally {
             jvm.destroyForcibly();
             Processes.killMarked(marker);
@@ -574,6 +728,17 @@ class JdkProcessRunnerTest {
             }
             Thread.sleep(20);
         }
+    }
+
+    /** Waits up to {@code timeout} for the processes with this test's marker to be gone; those still there. */
+    private List<String> awaitNoneWithMarker(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<String> left = Processes.withMarker(marker);
+        while (!left.isEmpty() && System.nanoTime() - deadline < 0) {
+            Thread.sleep(20);
+            left = Processes.withMarker(marker);
+        }
+        return left;
     }
 
     private static void interrupt(Process jvm) throws Exception {

@@ -80,6 +80,69 @@ public final class Processes {
         }
     }
 
+    /** The process group and session of a live process, from {@code /proc/<pid>/stat}. */
+    public static GroupAndSession groupAndSession(long pid) throws IOException {
+        String stat = new String(Files.readAllBytes(Paths.get("/proc", Long.toString(pid), "stat")),
+                StandardCharsets.ISO_8859_1);
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return new GroupAndSession(Long.parseLong(fields[2]), Long.parseLong(fields[3]));
+    }
+
+    /** The live (not zombie) processes in the process group or the session of {@code of}, as pids. */
+    public static List<Long> inGroupOrSession(GroupAndSession of) {
+        List<Long> found = new ArrayList<>();
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(Paths.get("/proc"))) {
+            for (Path dir : dirs) {
+                String name = dir.getFileName().toString();
+                if (!name.chars().allMatch(Character::isDigit)) {
+                    continue;
+                }
+                try {
+                    String stat = new String(Files.readAllBytes(dir.resolve("stat")), StandardCharsets.ISO_8859_1);
+                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    boolean zombie = fields[0].equals("Z") || fields[0].equals("X");
+                    if (!zombie && (Long.parseLong(fields[2]) == of.group() || Long.parseLong(fields[3]) == of.session())) {
+                        found.add(Long.parseLong(name));
+                    }
+                } catch (IOException e) {
+                    // gone meanwhile
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read /proc", e);
+        }
+        return found;
+    }
+
+    /**
+     * Kills the process group and every process of the session with SIGKILL, again until none is left (at most
+     * 30 s): the clean-up of tests whose command forks without end.
+     */
+    public static void killGroupAndSession(GroupAndSession of) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        List<Long> left = inGroupOrSession(of);
+        while (!left.isEmpty() && System.nanoTime() - deadline < 0) {
+            try {
+                new ProcessBuilder("kill", "-s", "KILL", "--", "-" + of.group()).start().waitFor();
+            } catch (IOException | InterruptedException e) {
+                // the group is gone; the pids below remain
+            }
+            for (long pid : left) {
+                ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            left = inGroupOrSession(of);
+        }
+    }
+
+    /** A process group id and a session id. */
+    public record GroupAndSession(long group, long session) {}
+
     /** Kills the processes with the marker and waits (up to 10 s) until they are gone. */
     public static void killMarked(String marker) {
         for (String p : withMarker(marker)) {
