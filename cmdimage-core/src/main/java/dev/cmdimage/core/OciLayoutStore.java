@@ -110,6 +110,7 @@ public final class OciLayoutStore implements ImageStore {
             return List.of();
         }
         if (ref.tag() == null && ref.digest() != null) {
+            layout.check();
             if (!layout.hasBlob(ref.digest())) {
                 return List.of();
             }

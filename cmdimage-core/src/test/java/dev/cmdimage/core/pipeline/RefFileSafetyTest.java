@@ -9,13 +9,13 @@ import dev.cmdimage.api.BuildResult;
 import dev.cmdimage.api.CommandFailedException;
 import dev.cmdimage.api.RefFileException;
 import dev.cmdimage.core.testing.FakeProcessRunner;
+import dev.cmdimage.core.testing.Fifos;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -154,7 +154,7 @@ class RefFileSafetyTest {
     void aFifoIsRefusedWithoutBlocking() {
         Path refFile = base.resolve("ref.txt");
         f.runner = new FakeProcessRunner(run -> {
-            mkfifo(refFile);
+            Fifos.make(refFile);
             return run.exit(0);
         });
 
@@ -167,7 +167,7 @@ class RefFileSafetyTest {
     @Test
     void aFifoBeforeTheCommandIsNotOpenedEither() throws Exception {
         Path refFile = base.resolve("ref.txt");
-        mkfifo(refFile);
+        Fifos.make(refFile);
         f.runner = new FakeProcessRunner(run -> {
             Files.delete(refFile);
             Files.writeString(refFile, "app:v1");
@@ -247,16 +247,5 @@ class RefFileSafetyTest {
         assertThatThrownBy(() -> f.builder().build(request("ref.txt")))
                 .hasMessage("Output image ref in file " + refFile + " was invalid: it has 1000000 bytes, more than"
                         + " the 4096 an image ref may have");
-    }
-
-    static void mkfifo(Path path) throws java.io.IOException {
-        Process p = new ProcessBuilder("mkfifo", path.toString()).inheritIO().start();
-        try {
-            assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("interrupted waiting for mkfifo");
-        }
-        assertThat(p.exitValue()).isZero();
     }
 }
