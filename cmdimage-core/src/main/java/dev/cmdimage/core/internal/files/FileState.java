@@ -45,9 +45,12 @@ public record FileState(Kind kind, Object identity, long size, FileTime modified
         }
     }
 
-    /** Whether both name the same file (same kind and identity; a file without identity is never the same). */
+    /**
+     * Whether both name the same file: the same kind and identity (where the file system has no identities, the
+     * kind alone).
+     */
     public boolean sameFile(FileState other) {
-        return kind == other.kind && identity != null && identity.equals(other.identity);
+        return kind == other.kind && Objects.equals(identity, other.identity);
     }
 
     /**
