@@ -25,8 +25,13 @@ import org.jspecify.annotations.Nullable;
  * @param imageMaps         names of the ImageMaps this build depends on
  * @param outputMode        where the image is built: one of the {@code OUTPUT_MODE_*} constants, or {@code null}
  * @param outputTag         the tag the command is expected to build, or {@code null}
- * @param outputsImageRefTo a file the command writes the built ref into, or {@code null} (a relative one resolves
- *                          against {@link BuildRequest#baseDirectory()})
+ * @param outputsImageRefTo a file the command writes the built ref into, or {@code null}. A relative path resolves
+ *                          against {@link BuildRequest#baseDirectory()} and must stay inside it, also through
+ *                          symlinks; an absolute path may name any file and its symlinks are followed. After the
+ *                          command the file must be a regular file (not a FIFO, device, socket or directory) of at
+ *                          most 4096 bytes, written by the command: the build never deletes or truncates this
+ *                          file, and one unchanged since before the command started is stale, an error like a
+ *                          missing file
  * @param cluster           the name of the cluster to build for, or {@code null} for {@value #DEFAULT_CLUSTER}
  * @param clusterNeeds      whether the cluster needs the image: {@code CLUSTER_NEEDS_*}, or {@code null} (push)
  */
@@ -156,7 +161,10 @@ public record CmdImageSpec(
         public Builder outputMode(@Nullable String outputMode) { this.outputMode = outputMode; return this; }
         /** The tag the command builds (not together with {@link #outputsImageRefTo}), or {@code null}. */
         public Builder outputTag(@Nullable String outputTag) { this.outputTag = outputTag; return this; }
-        /** The file the command writes the built ref into (not together with {@link #outputTag}), or {@code null}. */
+        /**
+         * The file the command writes the built ref into (not together with {@link #outputTag}), or {@code null};
+         * what it may be: {@link CmdImageSpec#outputsImageRefTo()}.
+         */
         public Builder outputsImageRefTo(@Nullable String outputsImageRefTo) { this.outputsImageRefTo = outputsImageRefTo; return this; }
         /** The name of the Cluster to build for, or {@code null} for {@value #DEFAULT_CLUSTER}. */
         public Builder cluster(@Nullable String cluster) { this.cluster = cluster; return this; }

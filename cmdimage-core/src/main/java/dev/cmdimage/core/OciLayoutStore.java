@@ -37,7 +37,12 @@ import org.jspecify.annotations.Nullable;
  * <p>{@link #inspect} checks what it finds: the manifest's media types, and the config and every layer blob
  * present with the digest and size the manifest claims (streamed, constant memory). The image ID is the config
  * digest. Hostile content is refused with an {@link ImageStoreException}, never followed: a digest that is not
- * {@code sha256:<64 hex>}, a symlink, a path leaving the layout, a size that lies, a truncated or corrupt blob.
+ * {@code sha256:<64 hex>}, a symlink, a path leaving the layout, a size that lies, a truncated or corrupt blob; a
+ * FIFO, device or directory where {@code index.json}, {@code index.json.lock}, {@code oci-layout} or a blob should
+ * be (the type is checked before opening, so nothing waits on a FIFO); a missing {@code oci-layout} file; a layout
+ * directory that is a symlink; image indexes nested more than 4 levels deep, or an image whose indexes and
+ * manifests hold more than 10,000 descriptors (each manifest and index is read and pushed once, however often the
+ * indexes list it).
  *
  * <p>{@link #tag} adds an {@code index.json} entry (replacing one with the same ref name) under a lock and with
  * an atomic rename, so concurrent builds into one layout keep each other's entries. Thread-safe.
@@ -117,6 +122,7 @@ public final class OciLayoutStore implements ImageStore {
             return List.of();
         }
         if (ref.tag() == null && ref.digest() != null) {
+            layout.check();
             if (!layout.hasBlob(ref.digest())) {
                 return List.of();
             }

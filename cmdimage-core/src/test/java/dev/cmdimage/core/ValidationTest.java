@@ -82,6 +82,12 @@ class ValidationTest {
                 rule("outputTag and outputsImageRefTo exclusive", b -> b.outputTag("dev").outputsImageRefTo("/tmp/ref"),
                         "spec.outputsImageRefTo: Forbidden: may not be set together with spec.outputTag"
                                 + " (the command either builds the expected tag or writes the ref it built)"),
+                rule("outputsImageRefTo relative inside", b -> b.outputsImageRefTo("out/../ref.txt"), new String[0]),
+                rule("outputsImageRefTo relative leaving the base directory", b -> b.outputsImageRefTo("out/../../ref"),
+                        "spec.outputsImageRefTo: Invalid value: \"out/../../ref\": a relative path must stay inside the"
+                                + " base directory (give an absolute path to use a file elsewhere)"),
+                rule("outputsImageRefTo without NUL", b -> b.outputsImageRefTo("ref\0.txt"),
+                        "spec.outputsImageRefTo: Invalid value: \"ref\\0.txt\": must not contain a NUL character"),
                 rule("env without =", b -> b.env(List.of("A=1", "JUSTANAME")),
                         "spec.env[1]: Invalid value: \"<redacted>\": must be KEY=VALUE"),
                 rule("env empty key", b -> b.env(List.of("=x")),

@@ -15,8 +15,6 @@ import java.util.stream.Collectors;
 
 /** Finds images in an OCI layout by name and checks them: the lookup rules of BEHAVIOUR.md section 5. */
 public final class OciImages {
-    private static final int MAX_DEPTH = 4;
-
     private OciImages() {}
 
     /**
@@ -77,13 +75,14 @@ public final class OciImages {
             boolean verifyBlobs) throws IOException, LayoutException {
         Descriptor top = candidates.size() == 1
                 ? candidates.get(0) : choosePlatform(candidates, arch, hostArch, "index.json");
-        return resolve(layout, top, top, arch, hostArch, verifyBlobs, 0);
+        return resolve(layout, top, top, arch, hostArch, verifyBlobs, new ImageWalk(), 0);
     }
 
     private static Image resolve(OciLayout layout, Descriptor top, Descriptor d, String arch, String hostArch,
-            boolean verifyBlobs, int depth) throws IOException, LayoutException {
+            boolean verifyBlobs, ImageWalk walk, int depth) throws IOException, LayoutException {
         if (MediaTypes.isManifest(d.mediaType())) {
             Manifest m = readManifest(layout, d);
+            walk.count("manifest " + d.digest(), 1 + m.layers().size());
             if (verifyBlobs) {
                 layout.verifyBlob(m.config(), "config");
                 for (int i = 0; i < m.layers().size(); i++) {
@@ -93,12 +92,11 @@ public final class OciImages {
             return new Image(top, d, m.bytes(), m.config(), m.layers());
         }
         if (MediaTypes.isIndex(d.mediaType())) {
-            if (depth >= MAX_DEPTH) {
-                throw new LayoutException("image indexes nested deeper than " + MAX_DEPTH + " levels");
-            }
+            walk.enter(d, depth);
             List<Descriptor> children = readIndexBlob(layout, d).children();
+            walk.count("image index " + d.digest(), children.size());
             Descriptor child = choosePlatform(children, arch, hostArch, "image index " + d.digest());
-            return resolve(layout, top, child, arch, hostArch, verifyBlobs, depth + 1);
+            return resolve(layout, top, child, arch, hostArch, verifyBlobs, walk, depth + 1);
         }
         throw new LayoutException("descriptor " + d.digest() + " has media type \"" + d.mediaType()
                 + "\"; expected an image manifest (" + MediaTypes.OCI_MANIFEST + ", " + MediaTypes.DOCKER_MANIFEST
@@ -235,13 +233,16 @@ public final class OciImages {
 
     /**
      * Finds the index.json entry holding an image whose config digest is {@code imageId}; entries that cannot be
-     * read are skipped.
+     * read are skipped. Each manifest and index is read once (one {@link ImageWalk} over all entries, with a
+     * descriptor budget per entry).
      */
     public static Descriptor findByImageId(OciLayout layout, List<Descriptor> entries, String imageId)
             throws IOException {
+        ImageWalk walk = new ImageWalk();
         for (Descriptor entry : entries) {
+            walk = walk.next();
             try {
-                if (holdsConfig(layout, entry, imageId, 0)) {
+                if (holdsConfig(layout, entry, imageId, walk, 0)) {
                     return entry;
                 }
             } catch (LayoutException | NoSuchFileException e) {
@@ -251,14 +252,20 @@ public final class OciImages {
         return null;
     }
 
-    private static boolean holdsConfig(OciLayout layout, Descriptor d, String imageId, int depth)
+    private static boolean holdsConfig(OciLayout layout, Descriptor d, String imageId, ImageWalk walk, int depth)
             throws IOException, LayoutException {
+        if (!walk.firstVisit(d)) {
+            return false; // read before, and it did not hold the config
+        }
         if (MediaTypes.isManifest(d.mediaType())) {
             return readManifest(layout, d).config().digest().equals(imageId);
         }
-        if (MediaTypes.isIndex(d.mediaType()) && depth < MAX_DEPTH) {
-            for (Descriptor child : readIndexBlob(layout, d).children()) {
-                if (holdsConfig(layout, child, imageId, depth + 1)) {
+        if (MediaTypes.isIndex(d.mediaType())) {
+            walk.enter(d, depth);
+            List<Descriptor> children = readIndexBlob(layout, d).children();
+            walk.count("image index " + d.digest(), children.size());
+            for (Descriptor child : children) {
+                if (holdsConfig(layout, child, imageId, walk, depth + 1)) {
                     return true;
                 }
             }
@@ -268,31 +275,35 @@ public final class OciImages {
 
     /**
      * Everything a registry needs for {@code top}, in upload order: the blobs (config and layers, each once) and
-     * the manifests, children before the index that lists them; {@code top} comes last.
+     * the manifests and indexes (each once), children before the index that lists them; {@code top} comes last.
+     * The walk is bounded ({@link ImageWalk}).
      */
     public static PushPlan planPush(OciLayout layout, Descriptor top) throws IOException, LayoutException {
         Map<String, Descriptor> blobs = new LinkedHashMap<>();
         List<Content> manifests = new ArrayList<>();
-        collect(layout, top, blobs, manifests, 0);
+        collect(layout, top, blobs, manifests, new ImageWalk(), 0);
         return new PushPlan(List.copyOf(blobs.values()), List.copyOf(manifests));
     }
 
     private static void collect(OciLayout layout, Descriptor d, Map<String, Descriptor> blobs,
-            List<Content> manifests, int depth) throws IOException, LayoutException {
+            List<Content> manifests, ImageWalk walk, int depth) throws IOException, LayoutException {
+        if (!walk.firstVisit(d)) {
+            return; // already planned, with everything below it
+        }
         if (MediaTypes.isManifest(d.mediaType())) {
             Manifest m = readManifest(layout, d);
+            walk.count("manifest " + d.digest(), 1 + m.layers().size());
             blobs.putIfAbsent(m.config().digest(), m.config());
             for (Descriptor layer : m.layers()) {
                 blobs.putIfAbsent(layer.digest(), layer);
             }
             manifests.add(new Content(d, m.bytes()));
         } else if (MediaTypes.isIndex(d.mediaType())) {
-            if (depth >= MAX_DEPTH) {
-                throw new LayoutException("image indexes nested deeper than " + MAX_DEPTH + " levels");
-            }
+            walk.enter(d, depth);
             IndexBlob index = readIndexBlob(layout, d);
+            walk.count("image index " + d.digest(), index.children().size());
             for (Descriptor child : index.children()) {
-                collect(layout, child, blobs, manifests, depth + 1);
+                collect(layout, child, blobs, manifests, walk, depth + 1);
             }
             manifests.add(new Content(d, index.bytes()));
         } else {

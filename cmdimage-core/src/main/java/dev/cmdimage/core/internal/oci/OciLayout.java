@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cmdimage.core.internal.files.FileRefusedException;
+import dev.cmdimage.core.internal.files.FileState;
+import dev.cmdimage.core.internal.files.RegularFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -34,6 +37,11 @@ import org.slf4j.LoggerFactory;
  * One OCI image layout directory on disk: safe blob access (no symlinks, nothing outside the layout, digests and
  * sizes checked while streaming) and serialized, atomic updates of {@code index.json}.
  *
+ * <p>Every file the build command may have written ({@code oci-layout}, {@code index.json},
+ * {@code index.json.lock}, blobs) is checked without following a link before it is opened: a symlink, FIFO,
+ * device or directory is refused with a sentence instead of followed or blocking ({@link RegularFiles}). The layout
+ * directory itself must not be a symlink and must hold an {@code oci-layout} file ({@link #check}).
+ *
  * <p>Updates of {@code index.json} hold a lock (a JVM-wide lock per layout plus an OS file lock on
  * {@code index.json.lock}, so other processes using this library wait too), write a temporary file and rename it
  * over {@code index.json}. Build commands write {@code index.json} themselves without that lock; to avoid losing
@@ -45,6 +53,8 @@ public final class OciLayout {
     public static final long MAX_MANIFEST_BYTES = 4L * 1024 * 1024;
     /** The largest index.json read. */
     public static final long MAX_INDEX_BYTES = 64L * 1024 * 1024;
+    /** The largest oci-layout file read (it holds one short JSON object). */
+    public static final int MAX_MARKER_BYTES = 4096;
 
     private static final Logger LOG = LoggerFactory.getLogger(OciLayout.class);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -75,8 +85,15 @@ public final class OciLayout {
         return Files.exists(root.resolve("index.json"), LinkOption.NOFOLLOW_LINKS);
     }
 
-    /** Creates the directory, {@code oci-layout}, {@code blobs/sha256} and an empty {@code index.json} if absent. */
+    /**
+     * Creates the directory, {@code oci-layout}, {@code blobs/sha256} and an empty {@code index.json} if absent.
+     *
+     * @throws LayoutException when the directory is a symlink or not a directory
+     */
     public void create() throws IOException, LayoutException {
+        if (FileState.of(root).kind() != FileState.Kind.MISSING) {
+            checkDirectory();
+        }
         Files.createDirectories(root);
         withLock(() -> {
             Files.createDirectories(root.resolve("blobs").resolve("sha256"));
@@ -93,12 +110,59 @@ public final class OciLayout {
     }
 
     /**
-     * Reads {@code index.json} and its {@code manifests}. Half-written JSON (a command writing it right now) is
-     * retried a few times before it counts as corrupt.
+     * Checks that the directory is still an OCI image layout: not a symlink (a command that replaced it by one would
+     * lead every read elsewhere), a directory, and holding an {@code oci-layout} regular file with an
+     * {@code imageLayoutVersion}.
      *
-     * @throws NoSuchFileException when there is no index.json
+     * @throws NoSuchFileException when the directory does not exist
+     * @throws LayoutException     when any of that is not so
+     */
+    public void check() throws IOException, LayoutException {
+        checkDirectory();
+        byte[] marker;
+        try {
+            marker = RegularFiles.read(root.resolve("oci-layout"), MAX_MARKER_BYTES).bytes();
+        } catch (NoSuchFileException e) {
+            throw new LayoutException("the file oci-layout is missing, so " + root + " is not an OCI image layout"
+                    + " (the file holds {\"imageLayoutVersion\":\"1.0.0\"})");
+        } catch (FileRefusedException e) {
+            throw new LayoutException("the file oci-layout " + e.getReason() + "; refusing to use " + root);
+        }
+        JsonNode node;
+        try {
+            node = JSON.readTree(marker);
+        } catch (IOException e) {
+            node = null;
+        }
+        if (node == null || !node.path("imageLayoutVersion").isTextual()) {
+            throw new LayoutException("the file oci-layout does not hold {\"imageLayoutVersion\":\"<version>\"}, so "
+                    + root + " is not an OCI image layout");
+        }
+    }
+
+    private void checkDirectory() throws IOException, LayoutException {
+        FileState dir = FileState.of(root);
+        if (dir.kind() == FileState.Kind.MISSING) {
+            throw new NoSuchFileException(root.toString());
+        }
+        if (dir.kind() == FileState.Kind.SYMLINK) {
+            throw new LayoutException("the layout directory " + root + " is a symlink; refusing to follow it"
+                    + " (configure the directory it points to)");
+        }
+        if (dir.kind() != FileState.Kind.DIRECTORY) {
+            throw new LayoutException("the layout directory " + root + " is " + dir.kind().description()
+                    + ", not a directory");
+        }
+    }
+
+    /**
+     * Reads {@code index.json} and its {@code manifests}, after {@link #check}. Half-written JSON (a command writing
+     * it right now) is retried a few times before it counts as corrupt.
+     *
+     * @throws NoSuchFileException when there is no index.json (or no layout directory)
      */
     public Index readIndex() throws IOException, LayoutException {
+        check();
         LayoutException last = null;
         for (int attempt = 1; attempt <= READ_ATTEMPTS; attempt++) {
             byte[] bytes = readIndexBytes();
@@ -138,22 +202,20 @@ public final class OciLayout {
     }
 
     private byte[] readIndexBytes() throws IOException, LayoutException {
-        Path index = root.resolve("index.json");
-        refuseSymlink(index, "index.json");
-        try (InputStream in = Files.newInputStream(index, LinkOption.NOFOLLOW_LINKS)) {
-            byte[] bytes = in.readNBytes((int) MAX_INDEX_BYTES + 1);
-            if (bytes.length > MAX_INDEX_BYTES) {
-                throw new LayoutException("index.json is larger than " + MAX_INDEX_BYTES + " bytes");
-            }
-            return bytes;
+        try {
+            return RegularFiles.read(root.resolve("index.json"), (int) MAX_INDEX_BYTES).bytes();
+        } catch (FileRefusedException e) {
+            throw new LayoutException("index.json " + e.getReason() + "; refusing to use it");
         }
     }
 
     /**
      * Changes {@code index.json} under the layout's lock: {@code change} gets a copy of the current index (an empty
-     * one when there is none) and returns the new one, which replaces the file atomically.
+     * one when there is none) and returns the new one, which replaces the file atomically. The layout is
+     * {@linkplain #check checked} first.
      */
     public void updateIndex(UnaryOperator<ObjectNode> change) throws IOException, LayoutException {
+        check();
         withLock(() -> {
             for (int attempt = 1; ; attempt++) {
                 byte[] before;
@@ -265,9 +327,19 @@ public final class OciLayout {
         }
     }
 
-    /** Opens a blob for reading without following a symlink (checked again at open). */
+    /**
+     * Opens a blob for reading without following a symlink; the blob is checked before ({@link #blobPath}) and, so
+     * that a blob replaced in between is noticed, its identity again after the open.
+     */
     public InputStream openBlob(String digest) throws IOException, LayoutException {
-        return Files.newInputStream(blobPath(digest), LinkOption.NOFOLLOW_LINKS, StandardOpenOption.READ);
+        Path blob = blobPath(digest);
+        FileState before = FileState.of(blob);
+        InputStream in = Files.newInputStream(blob, LinkOption.NOFOLLOW_LINKS, StandardOpenOption.READ);
+        if (!FileState.of(blob).sameFile(before)) {
+            in.close();
+            throw new LayoutException("blob " + digest + " was replaced while opening it");
+        }
+        return in;
     }
 
     /**
@@ -314,7 +386,7 @@ public final class OciLayout {
                     + " bytes but its descriptor says " + d.size() + " (truncated or a size that lies)");
         }
         Digests.Measured m;
-        try (InputStream in = Files.newInputStream(path, LinkOption.NOFOLLOW_LINKS)) {
+        try (InputStream in = openBlob(d.digest())) {
             m = Digests.measure(in);
         }
         if (m.size() != d.size()) {
@@ -347,14 +419,28 @@ public final class OciLayout {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted waiting for the lock on " + root);
         }
-        try (FileChannel ch = FileChannel.open(root.resolve("index.json.lock"),
+        try {
+            Path lockFile = root.resolve("index.json.lock");
+            FileState lockState = FileState.of(lockFile);
+            if (lockState.kind() != FileState.Kind.MISSING && lockState.kind() != FileState.Kind.REGULAR) {
+                throw new LayoutException("index.json.lock is " + lockState.kind().description()
+                        + ", not a regular file; refusing to open it");
+            }
+            return underFileLock(lockFile, action);
+        } finally {
+            jvmLock.unlock();
+        }
+    }
+
+    private static <T> T underFileLock(Path lockFile, LockedAction<T> action) throws IOException, LayoutException {
+        try (FileChannel ch = FileChannel.open(lockFile,
                 StandardOpenOption.CREATE, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
             long deadline = System.nanoTime() + LOCK_WAIT.toNanos();
             FileLock lock;
             while ((lock = ch.tryLock()) == null) {
                 if (System.nanoTime() > deadline) {
                     throw new LayoutException("timed out after " + LOCK_WAIT.toSeconds()
-                            + "s waiting for another process's lock on " + root.resolve("index.json.lock"));
+                            + "s waiting for another process's lock on " + lockFile);
                 }
                 sleep(20);
             }
@@ -363,8 +449,6 @@ public final class OciLayout {
             } finally {
                 lock.release();
             }
-        } finally {
-            jvmLock.unlock();
         }
     }
 

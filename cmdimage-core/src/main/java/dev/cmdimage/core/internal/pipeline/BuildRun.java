@@ -81,7 +81,7 @@ final class BuildRun {
         // 7. the ref file
         TaggedRefs produced = expectation.refFileMode()
                 ? step(BuildStep.READ_REF_FILE, "reading " + expectation.refFile(),
-                        () -> new RefFileStep().read(expectation.refFile(), resolution.registry()),
+                        () -> new RefFileStep().read(expectation, resolution.registry()),
                         refs -> "found " + refs.local().familiarString())
                 : expectation.expected();
 

@@ -8,8 +8,9 @@ import java.nio.file.Path;
  *
  * @param expected the ref the command must build ({@code EXPECTED_REF}), or {@code null} in ref-file mode
  * @param refFile  the file the command writes its ref into ({@code outputsImageRefTo}, absolute), or {@code null}
+ * @param before   the ref file as it was before the command ran, or {@code null} when there is no ref file
  */
-record Expectation(TaggedRefs expected, Path refFile) {
+record Expectation(TaggedRefs expected, Path refFile, RefFileSnapshot before) {
     boolean refFileMode() {
         return refFile != null;
     }

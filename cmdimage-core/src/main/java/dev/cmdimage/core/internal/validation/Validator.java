@@ -15,6 +15,8 @@ import dev.cmdimage.api.ValidationException;
 import dev.cmdimage.core.internal.codec.Paths;
 import dev.cmdimage.core.internal.registryhttp.RegistryAddress;
 
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -184,6 +186,13 @@ public final class Validator {
                     "may not be set together with " + Paths.child(at, "outputTag")
                             + " (the command either builds the expected tag or writes the ref it built)"));
         }
+        if (s.outputsImageRefTo() != null) {
+            String why = refFileProblem(s.outputsImageRefTo());
+            if (why != null) {
+                problems.add(Problem.invalid(Paths.child(at, "outputsImageRefTo"),
+                        s.outputsImageRefTo().replace("\0", "\\0"), why));
+            }
+        }
         if (s.cluster() != null) {
             String why = nameProblem(s.cluster());
             if (why != null) {
@@ -193,6 +202,23 @@ public final class Validator {
         if (s.clusterNeeds() != null && !CmdImageSpec.CLUSTER_NEEDS.contains(s.clusterNeeds())) {
             problems.add(Problem.unsupported(Paths.child(at, "clusterNeeds"), s.clusterNeeds(),
                     CmdImageSpec.CLUSTER_NEEDS));
+        }
+    }
+
+    /** A NUL is no path; a relative path must stay inside the base directory (the build checks symlinks too). */
+    private static String refFileProblem(String path) {
+        if (path.indexOf('\0') >= 0) {
+            return "must not contain a NUL character";
+        }
+        try {
+            Path p = Path.of(path);
+            if (!p.isAbsolute() && p.normalize().startsWith("..")) {
+                return "a relative path must stay inside the base directory (give an absolute path to use a file"
+                        + " elsewhere)";
+            }
+            return null;
+        } catch (InvalidPathException e) {
+            return "not a valid path: " + e.getReason();
         }
     }
 
