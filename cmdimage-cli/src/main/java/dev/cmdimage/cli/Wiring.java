@@ -22,6 +22,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class Wiring implements AutoCloseable {
     private final CmdImageController controller;
+    private final CmdImageBuilder builder;
+    private final JdkProcessRunner runner;
     private final ImageStoreChoice.Chosen store;
     private final SignalGuard guard;
     private final AutoCloseable subscription;
@@ -29,9 +31,11 @@ final class Wiring implements AutoCloseable {
     private final Map<String, ApiObject> latest = new ConcurrentHashMap<>();
     private boolean closed;
 
-    private Wiring(CmdImageController controller, ImageStoreChoice.Chosen store, Cli cli,
-            CmdImageController.Listener listener) {
+    private Wiring(CmdImageController controller, CmdImageBuilder builder, JdkProcessRunner runner,
+            ImageStoreChoice.Chosen store, Cli cli, CmdImageController.Listener listener) {
         this.controller = controller;
+        this.builder = builder;
+        this.runner = runner;
         this.store = store;
         this.subscription = controller.subscribe((object, deleted) -> {
             if (deleted) {
@@ -54,9 +58,11 @@ final class Wiring implements AutoCloseable {
     static Wiring start(Cli cli, ImageStoreChoice.Chosen store, Path baseDir, Duration timeout,
             StderrReporter reporter, CmdImageController.Listener listener) {
         // owning the JVM, the signal guard cancels the builds through the controller, so that they end as
-        // "build cancelled"; the runner's own hook would race it and kill the commands first
+        // "build cancelled"; the runner's own hook would race it and kill the commands first. Not owning it (run
+        // in-process), the CLI asks the runner for its hook (the library's default is none).
+        JdkProcessRunner runner = JdkProcessRunner.builder().shutdownHook(!cli.ownsJvm()).build();
         CmdImageBuilder builder = CmdImages.builder()
-                .processRunner(JdkProcessRunner.builder().shutdownHook(!cli.ownsJvm()).build())
+                .processRunner(runner)
                 .imageStore(store.store())
                 .registryPusher(store.pusher())
                 .build();
@@ -68,7 +74,7 @@ final class Wiring implements AutoCloseable {
         if (timeout != null) {
             controller.buildTimeout(timeout);
         }
-        return new Wiring(controller.build(), store, cli, listener);
+        return new Wiring(controller.build(), builder, runner, store, cli, listener);
     }
 
     CmdImageController controller() {
@@ -139,7 +145,10 @@ final class Wiring implements AutoCloseable {
         }
     }
 
-    /** Cancels every build in flight, returns when their processes are gone, and releases the store. */
+    /**
+     * Cancels every build in flight, returns when their processes are gone, and releases the builder, the runner
+     * (and its shutdown hook) and the store.
+     */
     @Override
     public void close() {
         try {
@@ -150,6 +159,8 @@ final class Wiring implements AutoCloseable {
         try {
             cancelAll();
         } finally {
+            builder.close();
+            runner.close();
             store.close();
             guard.close();
         }

@@ -49,9 +49,10 @@ import org.slf4j.LoggerFactory;
  *       after {@link ProcessSpec#killGrace()}. When the main process exits by itself, the processes it left
  *       behind in its session are ended the same way. {@code run} returns once every process of the tree is gone
  *       and both readers have finished (waiting a bounded time for either).</li>
- *   <li>A JVM shutdown hook ends the trees of commands still running when the JVM exits (e.g. on Ctrl-C); such a
- *       run ends {@link Termination#CANCELLED} (whatever status the signal left), so a build reports itself
- *       cancelled, not failed.</li>
+ *   <li>Only when asked ({@link Builder#shutdownHook(boolean)}; off by default) a JVM shutdown hook ends the trees
+ *       of commands still running when the JVM exits (e.g. on Ctrl-C); such a run ends
+ *       {@link Termination#CANCELLED} (whatever status the signal left), so a build reports itself cancelled, not
+ *       failed. The hook is installed with the first command and removed by {@link #close()}.</li>
  *   <li>A command whose cancellation is signalled before it starts is not started: the result is
  *       {@link Termination#CANCELLED} with exit code -1.</li>
  * </ul>
@@ -67,21 +68,27 @@ import org.slf4j.LoggerFactory;
  * <p>Cost: about 5 ms per command on top of {@link ProcessBuilder} (the {@code setsid} exec and one scan of
  * {@code /proc} after the exit); output is read at about the speed of {@link java.io.BufferedReader#readLine()}.
  *
- * <p>Instances are immutable and thread-safe; one instance can run many commands at once.
+ * <p>Instances are thread-safe; one instance can run many commands at once. It owns no thread between commands;
+ * {@link #close()} ends the commands still running and removes the shutdown hook, if one was asked for.
  */
-public final class JdkProcessRunner implements ProcessRunner {
+public final class JdkProcessRunner implements ProcessRunner, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(JdkProcessRunner.class);
     private static final File DEV_NULL = new File("/dev/null");
     private static final Duration FIRST_DRAIN = Duration.ofMillis(200);
+    /** The longest {@link #close()} waits for the commands still running to end. */
+    private static final Duration CLOSE_BOUND = Duration.ofSeconds(15);
 
     private final int outputTailLines;
     private final int maxLineLength;
     private final Charset charset;
     private final String setsid;
     private final Duration drainTimeout;
-    private final boolean shutdownHook;
+    private final LiveProcesses live;
 
-    /** A runner with the defaults: a 20-line tail, lines cut at 64 KiB, UTF-8, a session of its own. */
+    /**
+     * A runner with the defaults: a 20-line tail, lines cut at 64 KiB, UTF-8, a session of its own, no shutdown
+     * hook.
+     */
     public JdkProcessRunner() {
         this(builder());
     }
@@ -92,7 +99,7 @@ public final class JdkProcessRunner implements ProcessRunner {
         this.charset = b.charset;
         this.setsid = b.newSession ? findSetsid() : null;
         this.drainTimeout = b.drainTimeout;
-        this.shutdownHook = b.shutdownHook;
+        this.live = new LiveProcesses(b.shutdownHook);
     }
 
     /** A builder starting from the defaults. */
@@ -110,6 +117,7 @@ public final class JdkProcessRunner implements ProcessRunner {
         Objects.requireNonNull(spec, "spec");
         Objects.requireNonNull(output, "output");
         Objects.requireNonNull(cancellation, "cancellation");
+        live.requireOpen();
         String program = spec.command().get(0);
         Path directory = Executables.directory(program, spec.directory());
         String executable = Executables.resolve(program, directory, spec.environment());
@@ -157,19 +165,17 @@ public final class JdkProcessRunner implements ProcessRunner {
         // this thread only sees it after the command has exited (e.g. with status 143)
         AtomicBoolean endedByShutdown = new AtomicBoolean();
         AutoCloseable cancelRegistration = () -> {};
-        if (shutdownHook) {
-            try {
-                LiveProcesses.register(tree, () -> {
-                    endedByShutdown.set(true);
-                    cancelled.complete(null);
-                });
-                registered = true;
-            } catch (IllegalStateException e) {
-                // the JVM is shutting down: the command must not outlive it
-                LOG.debug("the JVM is shutting down; ending pid {} at once", process.pid());
+        try {
+            live.register(tree, () -> {
                 endedByShutdown.set(true);
                 cancelled.complete(null);
-            }
+            });
+            registered = true;
+        } catch (IllegalStateException e) {
+            // the JVM is shutting down, or the runner was closed meanwhile: the command must not outlive it
+            LOG.debug("{}; ending pid {} at once", e.getMessage(), process.pid());
+            endedByShutdown.set(true);
+            cancelled.complete(null);
         }
         try {
             cancelRegistration = cancellation.onCancel(() -> cancelled.complete(null));
@@ -209,7 +215,7 @@ public final class JdkProcessRunner implements ProcessRunner {
                 LOG.debug("could not deregister the cancel callback", e);
             }
             if (registered) {
-                LiveProcesses.deregister(tree);
+                live.deregister(tree);
             }
         }
 
@@ -224,6 +230,24 @@ public final class JdkProcessRunner implements ProcessRunner {
         Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
         LOG.debug("pid {} ended: {} exit {} after {}", process.pid(), termination, exitCode, elapsed);
         return new ProcessResult(exitCode, termination, tail.snapshot(), elapsed);
+    }
+
+    /**
+     * Ends the commands still running (as a cancel would: SIGTERM, SIGKILL after their kill grace; their runs
+     * return {@link Termination#CANCELLED}), waits for them at most their kill grace plus 5 seconds (the longest
+     * grace among them), and removes the shutdown hook if one was installed. Afterwards {@link #run} throws
+     * {@link IllegalStateException}. Idempotent; throws nothing checked.
+     */
+    @Override
+    public void close() {
+        if (!live.close(CLOSE_BOUND)) {
+            LOG.debug("closed with {} command(s) still ending after {}", live.count(), CLOSE_BOUND);
+        }
+    }
+
+    /** Whether a JVM shutdown hook of this runner is installed now (for tests and diagnostics). */
+    boolean shutdownHookInstalled() {
+        return live.hookInstalled();
     }
 
     private Thread reader(Process process, StdStream stream, Sink sink) {
@@ -344,7 +368,7 @@ public final class JdkProcessRunner implements ProcessRunner {
         private Charset charset = StandardCharsets.UTF_8;
         private boolean newSession = true;
         private Duration drainTimeout = Duration.ofSeconds(2);
-        private boolean shutdownHook = true;
+        private boolean shutdownHook;
 
         private Builder() {}
 
@@ -394,8 +418,10 @@ public final class JdkProcessRunner implements ProcessRunner {
         }
 
         /**
-         * Whether a JVM shutdown hook ends the commands still running when the JVM exits (default true). Turn it
-         * off only when the embedding application ends them itself.
+         * Whether a JVM shutdown hook ends the commands still running when the JVM exits (default false: the
+         * library installs no hook unless asked). A command-line tool that owns its JVM turns it on, so that Ctrl-C
+         * leaves no build process behind; an embedding application either turns it on too or closes the runner (or
+         * the builder that made it) before its JVM exits. The hook is removed by {@link JdkProcessRunner#close()}.
          */
         public Builder shutdownHook(boolean enabled) {
             this.shutdownHook = enabled;
