@@ -143,7 +143,7 @@ public final class JdkProcessRunner implements ProcessRunner, AutoCloseable {
 
         Process process;
         try {
-            process = builder.start();
+            process = startWithoutContextLoader(builder);
         } catch (IOException e) {
             throw new IOException(Executables.cannotRun(program) + e.getMessage(), e);
         }
@@ -248,6 +248,22 @@ public final class JdkProcessRunner implements ProcessRunner, AutoCloseable {
     /** Whether a JVM shutdown hook of this runner is installed now (for tests and diagnostics). */
     boolean shutdownHookInstalled() {
         return live.hookInstalled();
+    }
+
+    /**
+     * Starts the process with this thread's context class loader cleared: the JDK may start its "process reaper"
+     * thread here, and on JDK 17 that thread inherits the context class loader, which in a plug-in host is the
+     * plug-in's own, and would pin it for as long as the reaper lives.
+     */
+    private static Process startWithoutContextLoader(ProcessBuilder builder) throws IOException {
+        Thread thread = Thread.currentThread();
+        ClassLoader contextLoader = thread.getContextClassLoader();
+        thread.setContextClassLoader(null);
+        try {
+            return builder.start();
+        } finally {
+            thread.setContextClassLoader(contextLoader);
+        }
     }
 
     private Thread reader(Process process, StdStream stream, Sink sink) {

@@ -14,6 +14,7 @@ import dev.cmdimage.api.CmdImageStatus;
 import dev.cmdimage.api.ImageMap;
 import dev.cmdimage.api.MicroTime;
 import dev.cmdimage.api.ObjectMeta;
+import dev.cmdimage.core.internal.pipeline.RecordMethodCaches;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -320,6 +321,7 @@ public final class DefaultCmdImageController implements CmdImageController {
                 }
             }
         }
+        RecordMethodCaches.release();
         if (interrupted) {
             Thread.currentThread().interrupt();
         }

@@ -151,6 +151,7 @@ public final class PipelineBuilder implements CmdImageBuilder {
                 LOG.debug("{}: closing the process runner failed", owned.name(), e);
             }
         }
+        RecordMethodCaches.release();
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
