@@ -8,14 +8,18 @@ import dev.cmdimage.api.CmdImage;
 import dev.cmdimage.api.CmdImageBuilder;
 import dev.cmdimage.api.CmdImageController;
 import dev.cmdimage.api.CmdImageStatus;
+import dev.cmdimage.api.ImageRef;
 import dev.cmdimage.core.CmdImageControllers;
 import dev.cmdimage.core.CmdImages;
 import dev.cmdimage.core.internal.pipeline.PipelineBuilder;
 import dev.cmdimage.core.testing.FakeProcessRunner;
 import dev.cmdimage.core.testing.FakeProcessRunner.Script;
+import dev.cmdimage.spi.ImageStore;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -115,6 +119,81 @@ class BuilderCloseTest {
             assertThat(runnerReturned).as("the runner returned before the controller's close() did").isTrue();
             assertThat(threadsNamed("cmdimage-controller-")).isEmpty();
         }
+    }
+
+    @Test
+    void closeIsBoundedWhenAPlugInNeverStops() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicBoolean runnerReturned = new AtomicBoolean();
+        FakeProcessRunner deaf = new FakeProcessRunner(run -> {
+            while (release.getCount() > 0) {
+                try {
+                    release.await(); // ignores cancellation and interrupts alike
+                } catch (InterruptedException e) {
+                    // still deaf
+                }
+            }
+            runnerReturned.set(true);
+            return run.exit(0);
+        });
+        CmdImageBuilder builder = CmdImages.builder().processRunner(deaf).imageStore(f.store).clock(f.clock)
+                .killGrace(Duration.ZERO).build();
+        try {
+            BuildHandle handle = builder.start(f.request(Fixture.spec("app").build()).build());
+            assertThat(deaf.awaitStarted(Duration.ofSeconds(10))).isTrue();
+
+            builder.close(); // waits twice the kill grace (0) plus 10 s, then gives up
+
+            assertThat(runnerReturned).isFalse();
+            assertThat(handle.finalStatus().getNow(null).completedState().orElseThrow().error())
+                    .isEqualTo("build cancelled");
+        } finally {
+            release.countDown();
+        }
+    }
+
+    @Test
+    void closeInterruptsAStepBlockedInAPlugIn() throws Exception {
+        CountDownLatch interrupted = new CountDownLatch(1);
+        CountDownLatch inspecting = new CountDownLatch(1);
+        ImageStore blocking = new ImageStore() {
+            @Override
+            public String description() {
+                return "blocking store";
+            }
+
+            @Override
+            public Optional<String> inspect(ImageRef ref, String arch) {
+                inspecting.countDown();
+                try {
+                    new CountDownLatch(1).await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    interrupted.countDown();
+                    Thread.currentThread().interrupt();
+                }
+                return Optional.empty();
+            }
+
+            @Override
+            public void tag(String imageId, ImageRef ref) {
+            }
+
+            @Override
+            public Map<String, String> commandEnvironment() {
+                return Map.of();
+            }
+        };
+        CmdImageBuilder builder = CmdImages.builder().processRunner(f.runner).imageStore(blocking).clock(f.clock)
+                .build();
+        BuildHandle handle = builder.start(f.request(Fixture.spec("app").build()).build());
+        assertThat(inspecting.await(10, TimeUnit.SECONDS)).isTrue();
+
+        builder.close();
+
+        assertThat(interrupted.getCount()).as("the blocked inspect was interrupted").isZero();
+        assertThat(handle.finalStatus().getNow(null).completedState().orElseThrow().error())
+                .isEqualTo("build cancelled");
+        assertThat(handle.stopped()).isDone();
     }
 
     @Test
