@@ -234,9 +234,10 @@ public final class JdkProcessRunner implements ProcessRunner, AutoCloseable {
 
     /**
      * Ends the commands still running (as a cancel would: SIGTERM, SIGKILL after their kill grace; their runs
-     * return {@link Termination#CANCELLED}), waits for them at most their kill grace plus 5 seconds (the longest
-     * grace among them), and removes the shutdown hook if one was installed. Afterwards {@link #run} throws
-     * {@link IllegalStateException}. Idempotent; throws nothing checked.
+     * return {@link Termination#CANCELLED}), waits at most 15 seconds for their runs to return (past that it logs
+     * at DEBUG and returns; each run still ends its tree before it returns), and removes the shutdown hook if one
+     * was installed. Afterwards {@link #run} throws {@link IllegalStateException}. Idempotent; throws nothing
+     * checked.
      */
     @Override
     public void close() {
@@ -435,9 +436,10 @@ public final class JdkProcessRunner implements ProcessRunner, AutoCloseable {
 
         /**
          * Whether a JVM shutdown hook ends the commands still running when the JVM exits (default false: the
-         * library installs no hook unless asked). A command-line tool that owns its JVM turns it on, so that Ctrl-C
-         * leaves no build process behind; an embedding application either turns it on too or closes the runner (or
-         * the builder that made it) before its JVM exits. The hook is removed by {@link JdkProcessRunner#close()}.
+         * library installs no hook unless asked). A command-line tool turns it on so that Ctrl-C leaves no build
+         * process behind (or, like cmdimage's own CLI, cancels its builds from a hook of its own); an embedding
+         * application turns it on too, or closes the runner (or the builder that made it) before its JVM exits.
+         * The hook is removed by {@link JdkProcessRunner#close()}.
          */
         public Builder shutdownHook(boolean enabled) {
             this.shutdownHook = enabled;
