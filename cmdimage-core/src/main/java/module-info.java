@@ -10,6 +10,9 @@ module dev.cmdimage.core {
     requires org.yaml.snakeyaml;
     requires org.slf4j;
     requires java.net.http;
+    // RecordMethodCaches links a JDK record (jdk.net.UnixDomainPrincipal) to release the JDK 17 record-method
+    // caches that would pin an embedder's class loader; on the module path jdk.net must be resolved for that
+    requires jdk.net;
     requires static org.jspecify;
 
     exports dev.cmdimage.core;

@@ -27,6 +27,18 @@ public interface BuildHandle {
      */
     CompletableFuture<CmdImageStatus> finalStatus();
 
+    /**
+     * Completes (normally) once the build's work has stopped: its thread has returned from the last plug-in it
+     * called, so (with a process runner that keeps its contract) no process of the build is left. Usually at the
+     * same time as {@link #result()}; later when the build was ended by force because a plug-in did not stop in time
+     * after a cancel or timeout. Closing a builder or a controller waits for it (bounded).
+     *
+     * <p>The default completes with {@link #finalStatus()}, for implementations that do not track it apart.
+     */
+    default CompletableFuture<Void> stopped() {
+        return finalStatus().thenApply(status -> null);
+    }
+
     /** The latest status ({@code building} until it ends). */
     CmdImageStatus currentStatus();
 }

@@ -23,7 +23,12 @@ import org.jspecify.annotations.Nullable;
  * @param baseDirectory           the working directory when the spec has no {@code dir}, and the directory
  *                                relative {@code dir} and {@code outputsImageRefTo} resolve against, or
  *                                {@code null} for the JVM's working directory
- * @param timeout                 the longest the command may run, or {@code null} for no limit
+ * @param timeout                 the longest the whole build may take, from its start to {@code completed} (every
+ *                                step: the command, reading the ref file, verifying, retagging and pushing), or
+ *                                {@code null} for no limit. When it runs out in the command, the command's
+ *                                process tree is killed; in another step, that step is cancelled and its thread
+ *                                interrupted. Either way the build ends {@code completed} with a
+ *                                {@link BuildTimeoutException}.
  * @param reason                  why this build runs (shown in {@code status.building.reason})
  * @param clusterSharesImageStore whether the cluster runs images straight from the image store (e.g. Docker
  *                                Desktop, or kind/minikube sharing the engine): then nothing is pushed
@@ -119,7 +124,10 @@ public record BuildRequest(
         public Builder baseEnvironment(@Nullable Map<String, String> env) { this.baseEnvironment = env; return this; }
         /** The directory commands run in and relative paths resolve against; {@code null} for the JVM's. */
         public Builder baseDirectory(@Nullable Path dir) { this.baseDirectory = dir; return this; }
-        /** The longest the command may run (must be positive); {@code null} (the default) for no limit. */
+        /**
+         * The longest the whole build may take, every step included (must be positive); {@code null} (the default)
+         * for no limit. See {@link BuildRequest#timeout()}.
+         */
         public Builder timeout(@Nullable Duration timeout) { this.timeout = timeout; return this; }
         /** Why this build runs; {@code null} (the default) for {@link #DEFAULT_REASON}. */
         public Builder reason(@Nullable String reason) { this.reason = reason; return this; }

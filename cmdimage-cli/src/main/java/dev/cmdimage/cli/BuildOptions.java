@@ -8,8 +8,10 @@ import picocli.CommandLine.Option;
 /** The options {@code build} and {@code watch} share: how each build runs and where its image goes. */
 final class BuildOptions {
     @Option(names = "--timeout", paramLabel = "DURATION",
-            description = "The longest each build's command may run, e.g. 90s, 5m, 1h30m, 500ms; its processes"
-                    + " are killed when it runs out (default: no limit).")
+            description = "The longest each build may take, from its start to completed (the command and every"
+                    + " step after it: reading the ref file, verifying, tagging, pushing), e.g. 90s, 5m, 1h30m,"
+                    + " 500ms; the build then fails with a timeout error and its processes are killed (default: no"
+                    + " limit).")
     Duration timeout;
 
     @Option(names = "--image-store", paramLabel = "auto|docker|oci:DIR", defaultValue = "auto",

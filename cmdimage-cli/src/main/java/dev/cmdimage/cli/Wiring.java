@@ -20,14 +20,18 @@ import java.util.Map;
  */
 final class Wiring implements AutoCloseable {
     private final CmdImageSetController sets;
+    private final CmdImageBuilder builder;
+    private final JdkProcessRunner runner;
     private final ImageStoreChoice.Chosen store;
     private final SignalGuard guard;
     private final AutoCloseable subscription;
     private boolean closed;
 
-    private Wiring(CmdImageSetController sets, ImageStoreChoice.Chosen store, Cli cli,
-            CmdImageController.Listener listener) {
+    private Wiring(CmdImageSetController sets, CmdImageBuilder builder, JdkProcessRunner runner,
+            ImageStoreChoice.Chosen store, Cli cli, CmdImageController.Listener listener) {
         this.sets = sets;
+        this.builder = builder;
+        this.runner = runner;
         this.store = store;
         this.subscription = sets.controller().subscribe(listener);
         this.guard = SignalGuard.install(cli, this::cancelAll);
@@ -44,9 +48,11 @@ final class Wiring implements AutoCloseable {
     static Wiring start(Cli cli, ImageStoreChoice.Chosen store, Path baseDir, Duration timeout,
             StderrReporter reporter, CmdImageController.Listener listener, Map<String, CmdImageStatus> notBuilt) {
         // owning the JVM, the signal guard cancels the builds through the controller, so that they end as
-        // "build cancelled"; the runner's own hook would race it and kill the commands first
+        // "build cancelled"; the runner's own hook would race it and kill the commands first. Not owning it (run
+        // in-process), the CLI asks the runner for its hook (the library's default is none).
+        JdkProcessRunner runner = JdkProcessRunner.builder().shutdownHook(!cli.ownsJvm()).build();
         CmdImageBuilder builder = CmdImages.builder()
-                .processRunner(JdkProcessRunner.builder().shutdownHook(!cli.ownsJvm()).build())
+                .processRunner(runner)
                 .imageStore(store.store())
                 .registryPusher(store.pusher())
                 .build();
@@ -60,7 +66,7 @@ final class Wiring implements AutoCloseable {
         }
         CmdImageSetController.Builder sets = CmdImageSetController.builder(controller);
         notBuilt.forEach(sets::notBuilt);
-        return new Wiring(sets.build(), store, cli, listener);
+        return new Wiring(sets.build(), builder, runner, store, cli, listener);
     }
 
     /** Makes the controller hold the objects of {@code set}; does nothing once the run is cancelled. */
@@ -125,7 +131,10 @@ final class Wiring implements AutoCloseable {
         }
     }
 
-    /** Cancels every build in flight, returns when their processes are gone, and releases the store. */
+    /**
+     * Cancels every build in flight, returns when their processes are gone, and releases the builder, the runner
+     * (and its shutdown hook) and the store.
+     */
     @Override
     public void close() {
         try {
@@ -136,6 +145,8 @@ final class Wiring implements AutoCloseable {
         try {
             cancelAll();
         } finally {
+            builder.close();
+            runner.close();
             store.close();
             guard.close();
         }

@@ -22,15 +22,21 @@ import org.jspecify.annotations.Nullable;
  * image built, in dependency order (see {@link CmdImageController} for what it does and shows).
  *
  * <pre>{@code
- * try (CmdImageController controller = CmdImageControllers.builder(cmdImageBuilder)
- *         .maxParallelBuilds(4)
- *         .buildTimeout(Duration.ofMinutes(10))
- *         .build()) {
+ * try (CmdImageBuilder cmdImageBuilder = CmdImages.builder().imageStore(store).build();
+ *         CmdImageController controller = CmdImageControllers.builder(cmdImageBuilder)
+ *                 .maxParallelBuilds(4)
+ *                 .buildTimeout(Duration.ofMinutes(10))
+ *                 .build()) {
  *     controller.subscribe((object, deleted) -> System.out.println(object));
  *     objects.forEach(controller::apply);
  *     controller.awaitIdle(Duration.ofHours(1));
  * }
  * }</pre>
+ *
+ * <p>Closing the controller cancels its builds and returns once they have stopped (no process of theirs is left,
+ * bounded by two minutes should a plug-in ignore cancellation), then ends the controller's thread
+ * ({@code cmdimage-controller-<n>}). It does not close the {@link CmdImageBuilder}: close that after the
+ * controller (try-with-resources closes in reverse order, as above).
  */
 public final class CmdImageControllers {
     private CmdImageControllers() {}
@@ -99,7 +105,10 @@ public final class CmdImageControllers {
             return this;
         }
 
-        /** The longest one build's command may run before its process tree is killed (default: no limit). */
+        /**
+         * The longest one build may take, from its start to {@code completed} (every step, not only the command);
+         * when it runs out the build ends with a timeout error and its processes are killed (default: no limit).
+         */
         public Builder buildTimeout(Duration timeout) {
             Objects.requireNonNull(timeout, "timeout");
             if (timeout.isZero() || timeout.isNegative()) {
@@ -136,7 +145,10 @@ public final class CmdImageControllers {
             return this;
         }
 
-        /** A new controller, holding nothing yet. Close it to cancel its builds and stop its thread. */
+        /**
+         * A new controller, holding nothing yet. Close it to cancel its builds, wait until their processes are
+         * gone, and stop its thread; it leaves the {@link CmdImageBuilder} open.
+         */
         public CmdImageController build() {
             return new DefaultCmdImageController(new ControllerConfig(builder, maxParallelBuilds, executor,
                     baseEnvironment, baseDirectory, buildTimeout, buildListener, clusterSharesImageStore, clock,

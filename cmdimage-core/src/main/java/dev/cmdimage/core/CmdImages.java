@@ -30,7 +30,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * }</pre>
  *
  * A builder is thread-safe and meant to be shared: it guarantees that two builds of the same image never get the
- * same generated {@code tilt-build-<seconds>} tag.
+ * same generated {@code tilt-build-<seconds>} tag. Close it when done ({@code try (CmdImageBuilder builder = ...)}).
+ *
+ * <p>Threads: each build runs on one thread of the builder's executor, from start to end; its timers (timeout,
+ * forced end) run on one thread of the builder's, {@code cmdimage-builder-<n>-timer}, which ends when no timer is
+ * armed for a few seconds; the default process runner reads each command's output on two threads of its own that
+ * end with the command. Futures complete on these threads (never on the common pool), and so do the callbacks
+ * chained on them without an executor.
  */
 public final class CmdImages {
     private CmdImages() {}
@@ -57,7 +63,8 @@ public final class CmdImages {
 
         /**
          * Runs the user's command. Default: a {@link JdkProcessRunner} (own session per command, whole process tree
-         * killed on timeout and cancel), made when {@link #build()} is called.
+         * killed on timeout and cancel, no JVM shutdown hook), made when {@link #build()} is called and closed with
+         * the builder. A runner given here is never closed by cmdimage.
          */
         public Builder processRunner(ProcessRunner runner) {
             this.processRunner = Objects.requireNonNull(runner, "runner");
@@ -90,8 +97,8 @@ public final class CmdImages {
 
         /**
          * Runs started builds (one task per build, for its whole duration; {@code build()} uses it too). Default:
-         * the builder's own cached pool of daemon threads, which never needs shutting down. An executor given here
-         * is never shut down by cmdimage.
+         * the builder's own cached pool of daemon threads named {@code cmdimage-builder-<n>-build-<k>}, shut down by
+         * {@link CmdImageBuilder#close()}. An executor given here is never shut down by cmdimage.
          */
         public Builder executor(Executor executor) {
             this.executor = Objects.requireNonNull(executor, "executor");
@@ -117,23 +124,31 @@ public final class CmdImages {
             return this;
         }
 
-        /** The configured builder. */
+        /**
+         * The configured builder. Close it when done ({@link CmdImageBuilder#close()}): it cancels what still runs,
+         * waits for it to stop (at most twice the kill grace plus 10 seconds; past that it returns and logs at
+         * DEBUG), and shuts down the builder's threads and timers, and the process runner and executor it made
+         * itself (never ones passed in).
+         */
         public CmdImageBuilder build() {
-            ProcessRunner runner = processRunner != null ? processRunner : new JdkProcessRunner();
-            Executor ex = executor != null ? executor : daemonPool();
+            String name = PipelineBuilder.newName();
+            JdkProcessRunner ownRunner = processRunner == null ? new JdkProcessRunner() : null;
+            ExecutorService ownPool = executor == null ? daemonPool(name) : null;
+            ProcessRunner runner = processRunner != null ? processRunner : ownRunner;
+            Executor ex = executor != null ? executor : ownPool;
             return new PipelineBuilder(new PipelineSettings(runner, imageStore, registryPusher, clock, ex,
-                    killGrace, outputTailLines));
+                    killGrace, outputTailLines), new PipelineBuilder.Owned(name, ownPool, ownRunner));
         }
 
-        private static ExecutorService daemonPool() {
+        /** One thread per running build, named {@code <builder>-build-<k>}; idle threads end after 60 seconds. */
+        private static ExecutorService daemonPool(String owner) {
             AtomicInteger n = new AtomicInteger();
-            ThreadPoolExecutor pool = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS,
+            return new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS,
                     new SynchronousQueue<>(), r -> {
-                        Thread t = new Thread(r, "cmdimage-build-" + n.incrementAndGet());
+                        Thread t = new Thread(r, owner + "-build-" + n.incrementAndGet());
                         t.setDaemon(true);
                         return t;
                     });
-            return pool;
         }
     }
 }

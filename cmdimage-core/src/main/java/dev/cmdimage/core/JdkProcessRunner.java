@@ -57,9 +57,10 @@ import org.slf4j.LoggerFactory;
  *       signalled after. When the main process exits by itself, the processes it left behind are ended the same
  *       way. {@code run} returns once every process of the tree is gone and both readers have finished (waiting a
  *       bounded time for either).</li>
- *   <li>A JVM shutdown hook ends the trees of commands still running when the JVM exits (e.g. on Ctrl-C); such a
- *       run ends {@link Termination#CANCELLED} (whatever status the signal left), so a build reports itself
- *       cancelled, not failed.</li>
+ *   <li>Only when asked ({@link Builder#shutdownHook(boolean)}; off by default) a JVM shutdown hook ends the trees
+ *       of commands still running when the JVM exits (e.g. on Ctrl-C); such a run ends
+ *       {@link Termination#CANCELLED} (whatever status the signal left), so a build reports itself cancelled, not
+ *       failed. The hook is installed with the first command and removed by {@link #close()}.</li>
  *   <li>A command whose cancellation is signalled before it starts is not started: the result is
  *       {@link Termination#CANCELLED} with exit code -1.</li>
  * </ul>
@@ -79,12 +80,15 @@ import org.slf4j.LoggerFactory;
  * command that left nothing behind); output is read at about the speed of
  * {@link java.io.BufferedReader#readLine()}.
  *
- * <p>Instances are immutable and thread-safe; one instance can run many commands at once.
+ * <p>Instances are thread-safe; one instance can run many commands at once. It owns no thread between commands;
+ * {@link #close()} ends the commands still running and removes the shutdown hook, if one was asked for.
  */
-public final class JdkProcessRunner implements ProcessRunner {
+public final class JdkProcessRunner implements ProcessRunner, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(JdkProcessRunner.class);
     private static final File DEV_NULL = new File("/dev/null");
     private static final Duration FIRST_DRAIN = Duration.ofMillis(200);
+    /** The longest {@link #close()} waits for the commands still running to end. */
+    private static final Duration CLOSE_BOUND = Duration.ofSeconds(15);
 
     private final int outputTailLines;
     private final int maxLineLength;
@@ -92,9 +96,12 @@ public final class JdkProcessRunner implements ProcessRunner {
     private final Supervisor supervisor;
     private final String setsid;
     private final Duration drainTimeout;
-    private final boolean shutdownHook;
+    private final LiveProcesses live;
 
-    /** A runner with the defaults: a 20-line tail, lines cut at 64 KiB, UTF-8, a session of its own. */
+    /**
+     * A runner with the defaults: a 20-line tail, lines cut at 64 KiB, UTF-8, a session of its own, no shutdown
+     * hook.
+     */
     public JdkProcessRunner() {
         this(builder());
     }
@@ -106,7 +113,7 @@ public final class JdkProcessRunner implements ProcessRunner {
         this.supervisor = b.newSession && b.supervised ? Supervisor.find() : null;
         this.setsid = b.newSession && supervisor == null ? findSetsid() : null;
         this.drainTimeout = b.drainTimeout;
-        this.shutdownHook = b.shutdownHook;
+        this.live = new LiveProcesses(b.shutdownHook);
     }
 
     /** A builder starting from the defaults. */
@@ -124,6 +131,7 @@ public final class JdkProcessRunner implements ProcessRunner {
         Objects.requireNonNull(spec, "spec");
         Objects.requireNonNull(output, "output");
         Objects.requireNonNull(cancellation, "cancellation");
+        live.requireOpen();
         String program = spec.command().get(0);
         Path directory = Executables.directory(program, spec.directory());
         String executable = Executables.resolve(program, directory, spec.environment());
@@ -154,7 +162,7 @@ public final class JdkProcessRunner implements ProcessRunner {
 
         Process process;
         try {
-            process = builder.start();
+            process = startWithoutContextLoader(builder);
         } catch (IOException e) {
             throw new IOException(Executables.cannotRun(program) + e.getMessage(), e);
         }
@@ -177,19 +185,17 @@ public final class JdkProcessRunner implements ProcessRunner {
         // this thread only sees it after the command has exited (e.g. with status 143)
         AtomicBoolean endedByShutdown = new AtomicBoolean();
         AutoCloseable cancelRegistration = () -> {};
-        if (shutdownHook) {
-            try {
-                LiveProcesses.register(tree, () -> {
-                    endedByShutdown.set(true);
-                    cancelled.complete(null);
-                });
-                registered = true;
-            } catch (IllegalStateException e) {
-                // the JVM is shutting down: the command must not outlive it
-                LOG.debug("the JVM is shutting down; ending pid {} at once", process.pid());
+        try {
+            live.register(tree, () -> {
                 endedByShutdown.set(true);
                 cancelled.complete(null);
-            }
+            });
+            registered = true;
+        } catch (IllegalStateException e) {
+            // the JVM is shutting down, or the runner was closed meanwhile: the command must not outlive it
+            LOG.debug("{}; ending pid {} at once", e.getMessage(), process.pid());
+            endedByShutdown.set(true);
+            cancelled.complete(null);
         }
         try {
             cancelRegistration = cancellation.onCancel(() -> cancelled.complete(null));
@@ -229,7 +235,7 @@ public final class JdkProcessRunner implements ProcessRunner {
                 LOG.debug("could not deregister the cancel callback", e);
             }
             if (registered) {
-                LiveProcesses.deregister(tree);
+                live.deregister(tree);
             }
         }
 
@@ -244,6 +250,41 @@ public final class JdkProcessRunner implements ProcessRunner {
         Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
         LOG.debug("pid {} ended: {} exit {} after {}", process.pid(), termination, exitCode, elapsed);
         return new ProcessResult(exitCode, termination, tail.snapshot(), elapsed);
+    }
+
+    /**
+     * Ends the commands still running (as a cancel would: SIGTERM, SIGKILL after their kill grace; their runs
+     * return {@link Termination#CANCELLED}), waits at most 15 seconds for their runs to return (past that it logs
+     * at DEBUG and returns; each run still ends its tree before it returns), and removes the shutdown hook if one
+     * was installed. Afterwards {@link #run} throws {@link IllegalStateException}. Idempotent; throws nothing
+     * checked.
+     */
+    @Override
+    public void close() {
+        if (!live.close(CLOSE_BOUND)) {
+            LOG.debug("closed with {} command(s) still ending after {}", live.count(), CLOSE_BOUND);
+        }
+    }
+
+    /** Whether a JVM shutdown hook of this runner is installed now (for tests and diagnostics). */
+    boolean shutdownHookInstalled() {
+        return live.hookInstalled();
+    }
+
+    /**
+     * Starts the process with this thread's context class loader cleared: the JDK may start its "process reaper"
+     * thread here, and on JDK 17 that thread inherits the context class loader, which in a plug-in host is the
+     * plug-in's own, and would pin it for as long as the reaper lives.
+     */
+    private static Process startWithoutContextLoader(ProcessBuilder builder) throws IOException {
+        Thread thread = Thread.currentThread();
+        ClassLoader contextLoader = thread.getContextClassLoader();
+        thread.setContextClassLoader(null);
+        try {
+            return builder.start();
+        } finally {
+            thread.setContextClassLoader(contextLoader);
+        }
     }
 
     private Thread reader(Process process, StdStream stream, Sink sink) {
@@ -365,7 +406,7 @@ public final class JdkProcessRunner implements ProcessRunner {
         private boolean newSession = true;
         private boolean supervised = true;
         private Duration drainTimeout = Duration.ofSeconds(2);
-        private boolean shutdownHook = true;
+        private boolean shutdownHook;
 
         private Builder() {}
 
@@ -424,8 +465,11 @@ public final class JdkProcessRunner implements ProcessRunner {
         }
 
         /**
-         * Whether a JVM shutdown hook ends the commands still running when the JVM exits (default true). Turn it
-         * off only when the embedding application ends them itself.
+         * Whether a JVM shutdown hook ends the commands still running when the JVM exits (default false: the
+         * library installs no hook unless asked). A command-line tool turns it on so that Ctrl-C leaves no build
+         * process behind (or, like cmdimage's own CLI, cancels its builds from a hook of its own); an embedding
+         * application turns it on too, or closes the runner (or the builder that made it) before its JVM exits.
+         * The hook is removed by {@link JdkProcessRunner#close()}.
          */
         public Builder shutdownHook(boolean enabled) {
             this.shutdownHook = enabled;

@@ -153,28 +153,6 @@ class CancellationTest {
     }
 
     @Test
-    void theTimeoutCoversTheCommandOnlyNotTheStepsAfterIt() throws Exception {
-        // the command ends in time; the push then takes longer than timeout + stop grace (0 * 2 + 5s)
-        f.runner = new FakeProcessRunner(Fixture.tagsExpectedRef(f.store, Fixture.ID));
-        CmdImageBuilder builder = CmdImages.builder().processRunner(f.runner).imageStore(f.store)
-                .registryPusher((ref, progress, cancellation) -> {
-                    try {
-                        Thread.sleep(5_500);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                    return "sha256:" + "e".repeat(64);
-                })
-                .clock(f.clock).killGrace(Duration.ZERO).build();
-
-        var result = builder.build(f.request(Fixture.spec("app").build()).timeout(Duration.ofMillis(100))
-                .cluster(Fixture.cluster("localhost:5000", null, null)).build());
-
-        assertThat(result.status().isSucceeded()).isTrue();
-        assertThat(result.pushedDigest()).isEqualTo("sha256:" + "e".repeat(64));
-    }
-
-    @Test
     void cancelAfterTheEndDoesNothing() throws Exception {
         f.runner = new FakeProcessRunner(Fixture.tagsExpectedRef(f.store, Fixture.ID));
         BuildHandle handle = f.builder().start(f.request(Fixture.spec("app").build()).build());

@@ -29,7 +29,7 @@ class CmdImagesTest {
                 .build(f.request(Fixture.spec("app").outputMode("remote").build()).build());
 
         assertThat(thread.get().isDaemon()).isTrue();
-        assertThat(thread.get().getName()).startsWith("cmdimage-build-");
+        assertThat(thread.get().getName()).matches("cmdimage-builder-[0-9]+-build-[0-9]+");
         assertThat(thread.get()).isNotSameAs(Thread.currentThread());
     }
 

@@ -138,7 +138,8 @@ class CommandOutcomeTest {
                     assertThat(e.outputTail()).containsExactly("still compiling");
                     assertThat(e.status().orElseThrow().isFailed()).isTrue();
                 });
-        assertThat(f.runner.lastRun().timeout()).isEqualTo(Duration.ofSeconds(90));
+        // the timeout bounds the whole build: the command gets what the steps before it left
+        assertThat(f.runner.lastRun().timeout()).isBetween(Duration.ofSeconds(60), Duration.ofSeconds(90));
         assertThat(f.store.imageCalls()).isZero();
     }
 

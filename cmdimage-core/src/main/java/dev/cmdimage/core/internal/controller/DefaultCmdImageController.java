@@ -15,12 +15,15 @@ import dev.cmdimage.api.CmdImageStatus;
 import dev.cmdimage.api.ImageMap;
 import dev.cmdimage.api.MicroTime;
 import dev.cmdimage.api.ObjectMeta;
+import dev.cmdimage.core.internal.pipeline.RecordMethodCaches;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -39,6 +42,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -84,6 +88,11 @@ public final class DefaultCmdImageController implements CmdImageController {
      * close() forever.
      */
     private static final Duration CLOSE_BOUND = Duration.ofSeconds(120);
+    /**
+     * Numbers controllers for their thread names. Static, but it holds an int and no reference: it pins no class
+     * loader.
+     */
+    private static final AtomicInteger IDS = new AtomicInteger();
     private static final Comparator<Entry> BUILD_ORDER =
             Comparator.comparingInt((Entry e) -> e.position).thenComparing(e -> e.name);
     private static final Comparator<Entry> QUEUE_ORDER =
@@ -116,6 +125,8 @@ public final class DefaultCmdImageController implements CmdImageController {
     private final List<BuildHandle> pendingCancels = new ArrayList<>();
     private final ArrayDeque<Change> changes = new ArrayDeque<>();
     private int inFlight;
+    /** Handles of builds whose work has not stopped yet (by identity): close() waits for them. */
+    private final Set<BuildHandle> unstopped = Collections.newSetFromMap(new IdentityHashMap<>());
     private boolean scheduled;
     private boolean closed;
     // ---- end guarded ----
@@ -128,8 +139,9 @@ public final class DefaultCmdImageController implements CmdImageController {
             this.executor = config.executor();
             this.ownExecutor = null;
         } else {
+            String threadName = "cmdimage-controller-" + IDS.incrementAndGet();
             this.ownExecutor = Executors.newSingleThreadExecutor(r -> {
-                Thread t = new Thread(r, "cmdimage-controller");
+                Thread t = new Thread(r, threadName);
                 t.setDaemon(true);
                 ownThreads.add(t);
                 return t;
@@ -274,13 +286,14 @@ public final class DefaultCmdImageController implements CmdImageController {
         boolean interrupted = false;
         synchronized (lock) {
             // Every build ends after cancel (the builder's contract): this wait is bounded by its kill grace, and
-            // by CLOSE_BOUND should a builder break that contract.
+            // by CLOSE_BOUND should a builder break that contract. A build ended by force (its plug-in did not stop
+            // in time) still has processes until its handle says it stopped: wait for that too.
             long closeDeadline = System.nanoTime() + CLOSE_BOUND.toNanos();
-            while (inFlight > 0) {
+            while (inFlight > 0 || !unstopped.isEmpty()) {
                 long left = closeDeadline - System.nanoTime();
                 if (left <= 0) {
-                    LOG.debug("closing: {} cancelled build(s) still running after {}; no longer waiting", inFlight,
-                            CLOSE_BOUND);
+                    LOG.debug("closing: {} cancelled build(s) still running after {}; no longer waiting",
+                            Math.max(inFlight, unstopped.size()), CLOSE_BOUND);
                     break;
                 }
                 try {
@@ -317,6 +330,7 @@ public final class DefaultCmdImageController implements CmdImageController {
                 }
             }
         }
+        RecordMethodCaches.release();
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
@@ -778,6 +792,7 @@ public final class DefaultCmdImageController implements CmdImageController {
         boolean submit;
         synchronized (lock) {
             run.handle = handle;
+            unstopped.add(handle);
             cancelNow = run.cancelled;
             CmdImageStatus current = null;
             try {
@@ -799,6 +814,21 @@ public final class DefaultCmdImageController implements CmdImageController {
             cancelAll(List.of(handle));
         }
         handle.result().whenComplete((result, error) -> ended(run, result, error));
+        try {
+            handle.stopped().whenComplete((nothing, error) -> stopped(handle));
+        } catch (RuntimeException e) {
+            LOG.debug("{}: stopped() failed; taking the end of the build for its stop", run.entry.name, e);
+            handle.finalStatus().whenComplete((status, error) -> stopped(handle));
+        }
+    }
+
+    /** A build's work stopped (any thread): no process of it is left. */
+    private void stopped(BuildHandle handle) {
+        synchronized (lock) {
+            if (unstopped.remove(handle)) {
+                lock.notifyAll();
+            }
+        }
     }
 
     /** A build ended (any thread). */

@@ -1,5 +1,6 @@
 package dev.cmdimage.core.internal.pipeline;
 
+import dev.cmdimage.api.BuildStep;
 import dev.cmdimage.api.CmdImageException;
 import java.time.Duration;
 import java.util.function.Supplier;
@@ -8,6 +9,15 @@ import java.util.function.Supplier;
 interface BuildControl {
     /** Step 2: the status becomes {@code building}. */
     void markBuilding();
+
+    /**
+     * The build enters {@code step}. When the build's timeout runs out outside {@link BuildStep#RUN}, the step in
+     * progress is cancelled and its thread interrupted; in {@link BuildStep#RUN} the process runner ends it.
+     */
+    void enterStep(BuildStep step);
+
+    /** What is left of the build's whole timeout (zero or negative once it ran out), or {@code null} for none. */
+    Duration timeLeft();
 
     /**
      * Arms a watchdog: unless closed within {@code after}, the build is cancelled and ended with {@code failure},

@@ -4,6 +4,7 @@ import dev.cmdimage.api.BuildCancelledException;
 import dev.cmdimage.api.BuildRequest;
 import dev.cmdimage.api.BuildResult;
 import dev.cmdimage.api.BuildStep;
+import dev.cmdimage.api.BuildTimeoutException;
 import dev.cmdimage.api.CmdImageException;
 import dev.cmdimage.api.CmdImageSpec;
 import dev.cmdimage.api.CmdImageStatus;
@@ -14,6 +15,7 @@ import dev.cmdimage.spi.Cancellation;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -183,6 +185,13 @@ final class BuildRun {
             throws CmdImageException {
         if (cancellation.isCancelled()) {
             throw new BuildCancelledException(Messages.CANCELLED);
+        }
+        control.enterStep(step);
+        Duration left = control.timeLeft();
+        if (left != null && step != BuildStep.RUN && (left.isZero() || left.isNegative())) {
+            String command = Messages.commandDisplay(request.cmdImage().spec().args());
+            throw new BuildTimeoutException(Messages.buildTimedOut(command, request.timeout(), step),
+                    request.timeout(), command, List.of());
         }
         Instant start = settings.clock().instant();
         events.stepStarted(step, detail);

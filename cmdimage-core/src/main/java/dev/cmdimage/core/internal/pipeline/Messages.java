@@ -1,5 +1,6 @@
 package dev.cmdimage.core.internal.pipeline;
 
+import dev.cmdimage.api.BuildStep;
 import dev.cmdimage.api.ImageRef;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,6 +29,11 @@ final class Messages {
     static String commandTimedOut(String command, Duration timeout, List<String> tail) {
         return withTail("Custom build \"" + command + "\" timed out"
                 + (timeout == null ? "" : " after " + format(timeout)) + "; its processes were killed", tail);
+    }
+
+    static String buildTimedOut(String command, Duration timeout, BuildStep step) {
+        return "Custom build \"" + command + "\" timed out after " + format(timeout) + " in step \"" + step.label()
+                + "\" (the timeout covers the whole build)";
     }
 
     static String commandNotStarted(String command, String cause) {

@@ -42,11 +42,16 @@ final class RunStep {
             throws CmdImageException {
         String command = Messages.commandDisplay(args);
         OutputTail tail = new OutputTail(tailLines, TAIL_LINE_LENGTH);
-        ProcessSpec spec = new ProcessSpec(args, directory, environment, timeout, killGrace);
+        // the timeout bounds the whole build: the command gets what the steps before it left
+        Duration left = timeout == null ? null : control.timeLeft();
+        if (left != null && (left.isZero() || left.isNegative())) {
+            throw timedOut(command, timeout, tail);
+        }
+        ProcessSpec spec = new ProcessSpec(args, directory, environment, left, killGrace);
         ProcessResult result;
         // the runner enforces the timeout; this only ends the build should a runner fail to
-        try (BuildControl.Watchdog ignored = timeout == null ? () -> { }
-                : control.watchdog(timeout.plus(PipelineBuilder.stopGrace(killGrace)),
+        try (BuildControl.Watchdog ignored = left == null ? () -> { }
+                : control.watchdog(left.plus(PipelineBuilder.stopGrace(killGrace)),
                         () -> timedOut(command, timeout, tail))) {
             result = runner.run(spec, (stream, line) -> {
                 String shown = masker.mask(line);
