@@ -97,6 +97,19 @@ class HostileInputTest {
         assertThat(tmp.resolve("ran")).doesNotExist();
     }
 
+    /** A problem's 2 MB value was printed whole. */
+    @Test
+    void aLongValueIsPrintedCutWithItsLength() throws IOException {
+        String ref = "A".repeat(2 * 1024 * 1024);
+        Files.writeString(tmp.resolve("long.yaml"), TestYaml.remote("a", "true").replace("ref: a", "ref: " + ref));
+
+        CliRun run = CliRun.run(tmp, "validate", "long.yaml");
+
+        assertThat(run.exit).as(run.err.substring(0, Math.min(2000, run.err.length()))).isEqualTo(2);
+        assertThat(run.err.lines().toList()).isNotEmpty().allSatisfy(line -> assertThat(line).hasSizeLessThan(500));
+        assertThat(run.err).contains("spec.ref: Invalid value: \"" + "A".repeat(200) + "\"... (2097152 characters)");
+    }
+
     private static void assertOneSentence(CliRun run, String line) {
         assertOneSentence(run.exit, run.err, line);
     }
