@@ -12,3 +12,6 @@ if [ -f scripts/services.sh ]; then
 fi
 
 mvn -B -ntp verify -DskipITs=false "$@"
+
+# The codec again under the oldest supported Jackson and SnakeYAML (README, "Embedding"): only its test classes.
+mvn -B -ntp -pl cmdimage-core -am test -Pjackson-oldest -Dtest='*Codec*,*Yaml*' -Dsurefire.failIfNoSpecifiedTests=false

@@ -10,6 +10,9 @@ import org.jspecify.annotations.Nullable;
  * One thing wrong with an object, Kubernetes style: {@code spec.args: Required value},
  * {@code spec.ref: Invalid value: "Foo Bar": repository name must be lowercase}.
  *
+ * <p>{@link #toString()} prints at most the first {@value #MAX_PRINTED_VALUE} characters of a value, then the
+ * value's length: {@code spec.ref: Invalid value: "aaaa…"... (2097152 characters): ...}; {@link #value()} is whole.
+ *
  * @param field  the field path, e.g. {@code spec.env[2]}
  * @param type   what kind of problem
  * @param value  the offending value as text, or {@code null}
@@ -17,6 +20,9 @@ import org.jspecify.annotations.Nullable;
  */
 public record Problem(String field, Type type, @Nullable String value, @Nullable String detail)
         implements Serializable {
+    /** The most characters of a value {@link #toString()} prints. */
+    public static final int MAX_PRINTED_VALUE = 200;
+
     /** {@code field} and {@code type} are required. */
     public Problem {
         Objects.requireNonNull(field, "field");
@@ -48,7 +54,14 @@ public record Problem(String field, Type type, @Nullable String value, @Nullable
     public String toString() {
         StringBuilder sb = new StringBuilder(field).append(": ").append(type.text);
         if (value != null) {
-            sb.append(": \"").append(value).append('"');
+            if (value.length() <= MAX_PRINTED_VALUE) {
+                sb.append(": \"").append(value).append('"');
+            } else {
+                int end = Character.isHighSurrogate(value.charAt(MAX_PRINTED_VALUE - 1)) ? MAX_PRINTED_VALUE - 1
+                        : MAX_PRINTED_VALUE;
+                sb.append(": \"").append(value, 0, end).append("\"... (").append(value.length())
+                        .append(" characters)");
+            }
         }
         if (detail != null) {
             sb.append(": ").append(detail);

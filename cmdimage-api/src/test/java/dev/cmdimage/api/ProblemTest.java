@@ -23,6 +23,21 @@ class ProblemTest {
     }
 
     @Test
+    void printsTheStartOfALongValueAndItsLength() {
+        String huge = "a".repeat(199) + "😀" + "b".repeat(2 * 1024 * 1024);
+        Problem p = Problem.invalid("spec.ref", huge, "repository name must be lowercase");
+
+        assertThat(p).hasToString("spec.ref: Invalid value: \"" + "a".repeat(199) + "\"... (" + huge.length()
+                + " characters): repository name must be lowercase");
+        assertThat(p.value()).isEqualTo(huge);
+        assertThat(new ValidationException(null, List.of(p)).getMessage()).hasSizeLessThan(300);
+        String edge = "x".repeat(Problem.MAX_PRINTED_VALUE);
+        assertThat(Problem.invalid("f", edge, null)).hasToString("f: Invalid value: \"" + edge + "\"");
+        assertThat(Problem.invalid("f", edge + "y", null)).hasToString("f: Invalid value: \"" + edge
+                + "\"... (201 characters)");
+    }
+
+    @Test
     void validationExceptionListsEveryProblem() {
         ValidationException e = new ValidationException("CmdImage \"app\"",
                 List.of(Problem.required("spec.ref"), Problem.required("spec.args")));

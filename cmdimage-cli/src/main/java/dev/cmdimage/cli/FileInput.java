@@ -10,7 +10,6 @@ import dev.cmdimage.core.CmdImageCodec;
 import dev.cmdimage.core.CmdImageSet;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -128,14 +127,17 @@ final class FileInput {
     static String readText(String file, Cli cli) throws UsageException {
         try {
             if (STDIN.equals(file)) {
-                return StandardCharsets.UTF_8.newDecoder()
-                        .decode(java.nio.ByteBuffer.wrap(cli.in().readAllBytes())).toString();
+                return CmdImageCodec.create().readText(cli.in(), sourceName(file)); // bounded: 8 MiB
             }
             Path path = cli.cwd().resolve(file);
             if (Files.isDirectory(path)) {
                 throw new UsageException("cannot read " + file + ": it is a directory");
             }
-            return Files.readString(path, StandardCharsets.UTF_8);
+            try (java.io.InputStream in = Files.newInputStream(path)) {
+                return CmdImageCodec.create().readText(in, file);
+            }
+        } catch (ValidationException e) {
+            throw new UsageException(e.problems().stream().map(Problem::toString).toList());
         } catch (NoSuchFileException e) {
             throw new UsageException("cannot read " + file + ": no such file");
         } catch (AccessDeniedException e) {

@@ -11,6 +11,11 @@ import dev.cmdimage.core.internal.codec.ObjectEncoder;
 import dev.cmdimage.core.internal.codec.Paths;
 import dev.cmdimage.core.internal.codec.Yaml;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -29,6 +34,12 @@ import org.jspecify.annotations.Nullable;
  * (Go struct field order, {@code kind} first, four-space indent); {@link #toYaml} is what {@code tilt get -o yaml}
  * prints (keys sorted). Times are RFC 3339 UTC with six fractional digits.
  *
+ * <p>Limits (each refused with a {@link Problem}, never an out-of-memory error or a long wait): a text of more than
+ * {@linkplain Builder#maxInputSize(int) 8 MiB} is refused before it is parsed (and {@link #readText} stops reading a
+ * stream there); nesting deeper than 1000 levels; a number of more than 1000 characters; in YAML, more than 100
+ * aliases of lists or maps, more than 500,000 values or 16 Mi characters in one document once its aliases are
+ * expanded. Reading takes time linear in the size of the text.
+ *
  * <p>Instances are immutable and thread-safe.
  *
  * <pre>{@code
@@ -38,13 +49,84 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  */
 public final class CmdImageCodec {
-    private static final CmdImageCodec INSTANCE = new CmdImageCodec();
+    /** The default {@linkplain Builder#maxInputSize(int) input size limit}: 8 MiB. */
+    public static final int DEFAULT_MAX_INPUT_SIZE = 8 * 1024 * 1024;
+    private static final CmdImageCodec INSTANCE = new CmdImageCodec(DEFAULT_MAX_INPUT_SIZE);
 
-    private CmdImageCodec() {}
+    private final int maxInputSize;
 
-    /** The codec (a shared, stateless instance). */
+    private CmdImageCodec(int maxInputSize) {
+        this.maxInputSize = maxInputSize;
+    }
+
+    /** The codec with the default limits (a shared, stateless instance). */
     public static CmdImageCodec create() {
         return INSTANCE;
+    }
+
+    /** A builder for a codec with other limits. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builds a {@link CmdImageCodec}. */
+    public static final class Builder {
+        private int maxInputSize = DEFAULT_MAX_INPUT_SIZE;
+
+        private Builder() {}
+
+        /**
+         * The largest text read: characters of a string given to {@link CmdImageCodec#read}, bytes of a stream given
+         * to {@link CmdImageCodec#readText}. Larger input is refused before it is parsed. Default
+         * {@value CmdImageCodec#DEFAULT_MAX_INPUT_SIZE} (8 MiB).
+         *
+         * @param size at least 1
+         * @return this builder
+         */
+        public Builder maxInputSize(int size) {
+            if (size < 1 || size == Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("maxInputSize must be from 1 to " + (Integer.MAX_VALUE - 1)
+                        + ", not " + size);
+            }
+            this.maxInputSize = size;
+            return this;
+        }
+
+        /** The codec. */
+        public CmdImageCodec build() {
+            return maxInputSize == DEFAULT_MAX_INPUT_SIZE ? INSTANCE : new CmdImageCodec(maxInputSize);
+        }
+    }
+
+    /**
+     * Reads a file's text from {@code in} (UTF-8, a leading byte order mark kept for {@link #read} to skip),
+     * reading no more than the {@linkplain Builder#maxInputSize(int) input size limit} and one byte: an endless
+     * stream ({@code /dev/zero}) is refused without exhausting memory. Does not close {@code in}.
+     *
+     * @param in     the stream
+     * @param source where it comes from (a file name, {@code stdin}), used in the problem; may be {@code null}
+     * @return the text, for {@link #read} or {@link #readValid}
+     * @throws ValidationException      when the stream holds more than the limit
+     * @throws CharacterCodingException when it is not UTF-8
+     * @throws IOException              when it cannot be read
+     */
+    public String readText(InputStream in, String source) throws ValidationException, IOException {
+        byte[] bytes = in.readNBytes(maxInputSize + 1);
+        if (bytes.length > maxInputSize) {
+            throw tooLarge(source, "bytes");
+        }
+        return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
+    }
+
+    private ValidationException tooLarge(String source, String unit) {
+        String field = source == null || source.isEmpty() ? "(text)" : source;
+        return new ValidationException(null, List.of(new Problem(field, Problem.Type.INVALID, null,
+                "larger than " + maxInputSize + " " + unit + " (" + size(maxInputSize)
+                        + "), the most the codec reads; nothing was parsed")));
+    }
+
+    private static String size(int n) {
+        return n % (1024 * 1024) == 0 ? n / (1024 * 1024) + " MiB" : n % 1024 == 0 ? n / 1024 + " KiB" : n + " B";
     }
 
     /**
@@ -55,7 +137,8 @@ public final class CmdImageCodec {
      * <p>Only the structure is checked here (kinds, versions, types); use {@link Validation} or
      * {@link #readValid} for the rules of each field.
      *
-     * @param text   the file's content
+     * @param text   the file's content, at most the {@linkplain Builder#maxInputSize(int) input size limit} long
+     *               (larger text is refused unparsed)
      * @param source where the text comes from (a file name), used in problem paths; may be {@code null}
      * @return the objects in file order: a CmdImageList as a CmdImageList, a v1 List flattened into its items
      * @throws ValidationException listing every problem, each field prefixed with where it is, e.g.
@@ -75,6 +158,9 @@ public final class CmdImageCodec {
 
     private List<ApiObject> read(String text, String source, boolean validate) throws ValidationException {
         Objects.requireNonNull(text, "text");
+        if (text.length() > maxInputSize) {
+            throw tooLarge(source, "characters");
+        }
         Documents.Parsed parsed = Documents.parse(text);
         List<Documents.Document> docs = parsed.documents();
         boolean several = docs.size() + (parsed.error() != null ? 1 : 0) > 1;

@@ -143,8 +143,8 @@ class CmdImageCodecTest {
 
     /**
      * What {@code kubectl create configmap --dry-run=client -o yaml} (v1.32, sigs.k8s.io/yaml) prints for the same
-     * strings, except that kubectl single-quotes {@code 'a: b'} and {@code '#x'} where Jackson double-quotes:
-     * the same values either way.
+     * strings, except that kubectl single-quotes {@code 'a: b'}, {@code '#x'}, {@code '- x'} and {@code ' lead'}
+     * where the codec double-quotes: the same values either way.
      */
     @Test
     void quotesYamlStringsLikeKubectl() {
@@ -171,10 +171,10 @@ class CmdImageCodecTest {
                     e: "1.0"
                     f: ""
                     g: "on"
-                    h: '- x'
+                    h: "- x"
                     i: |
                       trailing
-                    j: ' lead'
+                    j: " lead"
                     k: "a: b"
                     l: "#x"
                     m: "null"
@@ -718,9 +718,11 @@ class CmdImageCodecTest {
     void reportsJsonSyntaxErrorsWithLineAndColumn() {
         String text = "{\"kind\": \"CmdImage\",\n \"spec\": {\"args\": [\"a\", }}";
         ValidationException e = catchThrowableOfType(ValidationException.class, () -> codec.read(text, "bad.json"));
+        // jackson-core before 2.17 points one character past the error (fixed in 2.17); -Pjackson-oldest runs 2.15
+        int column = com.fasterxml.jackson.core.json.PackageVersion.VERSION.getMinorVersion() < 17 ? 26 : 25;
         assertThat(e.problems()).extracting(Problem::toString).containsExactly(
-                "bad.json: line 2, column 25: Invalid value: JSON syntax error: Unexpected character ('}' (code 125)):"
-                        + " expected a value");
+                "bad.json: line 2, column " + column + ": Invalid value: JSON syntax error: Unexpected character"
+                        + " ('}' (code 125)): expected a value");
     }
 
     @Test

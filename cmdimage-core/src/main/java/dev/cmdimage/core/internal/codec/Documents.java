@@ -1,7 +1,9 @@
 package dev.cmdimage.core.internal.codec;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -26,7 +28,15 @@ public final class Documents {
     private static final ObjectReader JSON;
 
     static {
-        ObjectMapper json = JsonMapper.builder()
+        // the same limits as the YAML reader, whatever the Jackson version's defaults (2.15.0 cut strings at 5M)
+        JsonFactory factory = JsonFactory.builder()
+                .streamReadConstraints(StreamReadConstraints.builder()
+                        .maxNestingDepth(YamlTrees.MAX_DEPTH)
+                        .maxNumberLength(YamlTrees.MAX_NUMBER_LENGTH)
+                        .maxStringLength(Integer.MAX_VALUE) // the codec limits the whole text before parsing
+                        .build())
+                .build();
+        ObjectMapper json = JsonMapper.builder(factory)
                 .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                 .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
                 .nodeFactory(JsonValues.nodes())

@@ -1,87 +1,119 @@
 package dev.cmdimage.core.internal.codec;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectWriter;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import com.fasterxml.jackson.dataformat.yaml.util.StringQuotingChecker;
+import org.yaml.snakeyaml.DumperOptions;
+import org.yaml.snakeyaml.emitter.Emitter;
+import org.yaml.snakeyaml.events.DocumentEndEvent;
+import org.yaml.snakeyaml.events.DocumentStartEvent;
+import org.yaml.snakeyaml.events.Event;
+import org.yaml.snakeyaml.events.ImplicitTuple;
+import org.yaml.snakeyaml.events.MappingEndEvent;
+import org.yaml.snakeyaml.events.MappingStartEvent;
+import org.yaml.snakeyaml.events.ScalarEvent;
+import org.yaml.snakeyaml.events.SequenceEndEvent;
+import org.yaml.snakeyaml.events.SequenceStartEvent;
+import org.yaml.snakeyaml.events.StreamEndEvent;
+import org.yaml.snakeyaml.events.StreamStartEvent;
 
+import java.io.IOException;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * Writes trees as YAML the way {@code tilt get -o yaml} (sigs.k8s.io/yaml) does: keys sorted at every level,
- * sequences not indented under their key, strings quoted only when they would otherwise read back as something
- * else (numbers, booleans, null), multi-line strings as literal blocks.
+ * sequences not indented under their key, strings plain only where {@link PlainScalars} finds that every YAML 1.1
+ * and 1.2 reader reads them back as the same strings (else double-quoted), multi-line strings as literal blocks
+ * where a block keeps every character.
+ *
+ * <p>It hands SnakeYAML's emitter the events with the style of each scalar decided here, not by Jackson's YAML
+ * writer, whose quoting rules changed between versions (2.15 to 2.22 left {@code 0x1F} and {@code 1E+3} plain).
  */
 public final class Yaml {
-    private static final ObjectWriter WRITER;
+    private static final ImplicitTuple PLAIN_IMPLICIT = new ImplicitTuple(true, true);
+    /** Line breaks that a block scalar would turn into {@code \n}, and characters a block cannot hold. */
+    private static final String NOT_IN_BLOCKS = "\r\u0085\u2028\u2029\ufeff";
 
-    static {
-        YAMLFactory factory = YAMLFactory.builder()
-                .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-                .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
-                .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
-                .enable(YAMLGenerator.Feature.LITERAL_BLOCK_STYLE)
-                .disable(YAMLGenerator.Feature.SPLIT_LINES)
-                .stringQuotingChecker(new Quoting())
-                .build();
-        WRITER = new YAMLMapper(factory).writer();
+    private final Emitter emitter;
+
+    private Yaml(Emitter emitter) {
+        this.emitter = emitter;
     }
 
-    private Yaml() {}
-
-    /**
-     * Jackson's quoting rules, plus: strings a YAML 1.1 reader (Go's yaml.v2, behind sigs.k8s.io/yaml) would
-     * take for a timestamp are quoted, as {@code kubectl}/{@code tilt get -o yaml} quote
-     * {@code creationTimestamp: "2026-11-26T18:57:50Z"}.
-     */
-    private static final class Quoting extends StringQuotingChecker.Default {
-        private static final long serialVersionUID = 1L;
-        private static final Pattern TIMESTAMP = Pattern.compile("\\d{4}-\\d{1,2}-\\d{1,2}(?:[Tt ].*)?");
-
-        @Override
-        public boolean needToQuoteValue(String value) {
-            return super.needToQuoteValue(value) || TIMESTAMP.matcher(value).matches();
-        }
-    }
-
+    /** The tree as one YAML document (no {@code ---}), ending with a newline. */
     public static String write(JsonNode node) {
-        try {
-            return WRITER.writeValueAsString(sorted(node));
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException(e);
+        DumperOptions options = new DumperOptions();
+        options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
+        options.setSplitLines(false);
+        StringWriter out = new StringWriter();
+        Yaml yaml = new Yaml(new Emitter(out, options));
+        yaml.emit(new StreamStartEvent(null, null));
+        yaml.emit(new DocumentStartEvent(null, null, false, null, null));
+        yaml.value(node);
+        yaml.emit(new DocumentEndEvent(null, null, false));
+        yaml.emit(new StreamEndEvent(null, null));
+        return out.toString();
+    }
+
+    private void value(JsonNode n) {
+        if (n == null || n.isNull() || n.isMissingNode()) {
+            scalar("null", DumperOptions.ScalarStyle.PLAIN);
+        } else if (n.isObject()) {
+            emit(new MappingStartEvent(null, null, true, null, null, DumperOptions.FlowStyle.BLOCK));
+            for (String key : sortedKeys(n)) {
+                scalar(key, PlainScalars.isPlainSafe(key) ? DumperOptions.ScalarStyle.PLAIN
+                        : DumperOptions.ScalarStyle.DOUBLE_QUOTED);
+                value(n.get(key));
+            }
+            emit(new MappingEndEvent(null, null));
+        } else if (n.isArray()) {
+            emit(new SequenceStartEvent(null, null, true, null, null, DumperOptions.FlowStyle.BLOCK));
+            for (JsonNode e : n) {
+                value(e);
+            }
+            emit(new SequenceEndEvent(null, null));
+        } else if (n.isTextual()) {
+            scalar(n.textValue(), style(n.textValue()));
+        } else if (n.isBigDecimal()) {
+            scalar(n.decimalValue().toString(), DumperOptions.ScalarStyle.PLAIN);
+        } else if (n.isNumber() || n.isBoolean()) {
+            scalar(n.asText(), DumperOptions.ScalarStyle.PLAIN);
+        } else {
+            scalar(n.asText(), style(n.asText()));
         }
     }
 
-    /** A copy with the keys of every object in sorted order. */
-    static JsonNode sorted(JsonNode n) {
-        if (n.isObject()) {
-            List<String> keys = new ArrayList<>();
-            for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
-                keys.add(it.next());
-            }
-            keys.sort(null);
-            ObjectNode o = JsonValues.nodes().objectNode();
-            for (String k : keys) {
-                o.set(k, sorted(n.get(k)));
-            }
-            return o;
+    /** Plain where safe; a literal block for multi-line text a block keeps exactly; else double-quoted. */
+    static DumperOptions.ScalarStyle style(String s) {
+        if (PlainScalars.isPlainSafe(s)) {
+            return DumperOptions.ScalarStyle.PLAIN;
         }
-        if (n.isArray()) {
-            ArrayNode a = JsonValues.nodes().arrayNode();
-            for (JsonNode e : n) {
-                a.add(sorted(e));
-            }
-            return a;
+        if (s.indexOf('\n') >= 0 && s.chars().noneMatch(c -> NOT_IN_BLOCKS.indexOf(c) >= 0)) {
+            return DumperOptions.ScalarStyle.LITERAL; // SnakeYAML falls back to double quotes where it must
         }
-        return n;
+        return DumperOptions.ScalarStyle.DOUBLE_QUOTED;
+    }
+
+    private void scalar(String text, DumperOptions.ScalarStyle style) {
+        emit(new ScalarEvent(null, null, PLAIN_IMPLICIT, text, null, null, style));
+    }
+
+    private void emit(Event e) {
+        try {
+            emitter.emit(e);
+        } catch (IOException ex) {
+            throw new UncheckedIOException(ex); // a StringWriter does not throw
+        }
+    }
+
+    private static List<String> sortedKeys(JsonNode n) {
+        List<String> keys = new ArrayList<>();
+        for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
+            keys.add(it.next());
+        }
+        keys.sort(null);
+        return keys;
     }
 }

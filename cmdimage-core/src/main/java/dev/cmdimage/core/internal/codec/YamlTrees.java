@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.events.AliasEvent;
 import org.yaml.snakeyaml.events.CollectionStartEvent;
@@ -17,8 +16,9 @@ import org.yaml.snakeyaml.events.ScalarEvent;
 import org.yaml.snakeyaml.events.SequenceEndEvent;
 import org.yaml.snakeyaml.events.SequenceStartEvent;
 import org.yaml.snakeyaml.events.StreamEndEvent;
+import org.yaml.snakeyaml.parser.Parser;
+import org.yaml.snakeyaml.parser.ParserImpl;
 
-import java.io.StringReader;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -38,14 +38,20 @@ import java.util.regex.Pattern;
  * integers (decimal, {@code 0x}, {@code 0o}) and decimals; everything else, and every quoted or block scalar, is a
  * string ({@code yes}, {@code on}, {@code 12:30} and dates stay strings). Guards: a duplicate key, an unknown
  * alias, more than {@value #MAX_ALIASES} aliases of collections in one document, more than
- * {@value #MAX_EXPANDED_VALUES} values once aliases are expanded ("billion laughs"), or nesting deeper than
- * {@value #MAX_DEPTH} levels is an error with its line and column.
+ * {@value #MAX_EXPANDED_VALUES} values or {@value #MAX_EXPANDED_CHARACTERS} characters of keys and scalars once
+ * aliases are expanded ("billion laughs", also of one long scalar), a number of more than
+ * {@value #MAX_NUMBER_LENGTH} characters, or nesting deeper than {@value #MAX_DEPTH} levels is an error with its
+ * line and column. The text is scanned in linear time ({@link WholeTextReader}).
  */
 final class YamlTrees {
     static final int MAX_ALIASES = 100;
     static final int MAX_DEPTH = 1000;
     /** Values one document may hold once its aliases are expanded (as copying it, or writing it, would). */
     static final long MAX_EXPANDED_VALUES = 500_000;
+    /** Characters of keys and scalars one document may hold once its aliases are expanded (16 Mi). */
+    static final long MAX_EXPANDED_CHARACTERS = 16L * 1024 * 1024;
+    /** The longest number literal read (as Jackson's JSON reader: longer ones take time growing with the square). */
+    static final int MAX_NUMBER_LENGTH = 1000;
     private static final String MERGE_KEY = "<<";
     private static final String STR_TAG = "tag:yaml.org,2002:str";
     private static final Pattern NULL = Pattern.compile("|~|null|Null|NULL");
@@ -70,9 +76,13 @@ final class YamlTrees {
     private final Iterator<Event> events;
     private final JsonNodeFactory nodes;
     private final Map<String, JsonNode> anchors = new HashMap<>();
-    private final Map<String, Long> anchorWeights = new HashMap<>();
+    private final Map<String, Weight> anchorWeights = new HashMap<>();
     private int aliases;
     private long expanded;
+    private long characters;
+
+    /** What an anchored value adds to a document each time an alias repeats it. */
+    private record Weight(long values, long characters) {}
 
     private YamlTrees(Iterator<Event> events, JsonNodeFactory nodes) {
         this.events = events;
@@ -87,7 +97,8 @@ final class YamlTrees {
      */
     static void readAll(String text, JsonNodeFactory nodes, Consumer<JsonNode> sink) {
         LoaderOptions options = new LoaderOptions();
-        Iterator<Event> events = new Yaml(options).parse(new StringReader(text)).iterator();
+        options.setCodePointLimit(Integer.MAX_VALUE); // the codec limits the size before parsing
+        Iterator<Event> events = events(new ParserImpl(new WholeTextReader(text), options));
         YamlTrees trees = new YamlTrees(events, nodes);
         while (events.hasNext()) {
             Event e = events.next();
@@ -96,6 +107,7 @@ final class YamlTrees {
                 trees.anchorWeights.clear();
                 trees.aliases = 0;
                 trees.expanded = 0;
+                trees.characters = 0;
                 sink.accept(trees.value(events.next(), 0));
             } else if (e instanceof StreamEndEvent) {
                 return;
@@ -103,12 +115,27 @@ final class YamlTrees {
         }
     }
 
+    private static Iterator<Event> events(Parser parser) {
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return parser.peekEvent() != null;
+            }
+
+            @Override
+            public Event next() {
+                return parser.getEvent();
+            }
+        };
+    }
+
     private JsonNode value(Event e, int depth) {
         if (depth > MAX_DEPTH) {
             throw new YamlError(e.getStartMark(), "nested more than " + MAX_DEPTH + " levels deep");
         }
         long before = expanded;
-        count(e.getStartMark(), 1);
+        long charactersBefore = characters;
+        count(e.getStartMark(), 1, e instanceof ScalarEvent s ? s.getValue().length() : 0);
         JsonNode v;
         if (e instanceof ScalarEvent s) {
             v = scalar(s);
@@ -124,16 +151,21 @@ final class YamlTrees {
         String anchor = e instanceof ScalarEvent s ? s.getAnchor() : ((CollectionStartEvent) e).getAnchor();
         if (anchor != null) {
             anchors.put(anchor, v);
-            anchorWeights.put(anchor, expanded - before);
+            anchorWeights.put(anchor, new Weight(expanded - before, characters - charactersBefore));
         }
         return v;
     }
 
-    private void count(Mark mark, long values) {
+    private void count(Mark mark, long values, long chars) {
         expanded += values;
+        characters += chars;
         if (expanded > MAX_EXPANDED_VALUES) {
             throw new YamlError(mark, "more than " + MAX_EXPANDED_VALUES
                     + " values in one document once its aliases are expanded");
+        }
+        if (characters > MAX_EXPANDED_CHARACTERS) {
+            throw new YamlError(mark, "more than " + MAX_EXPANDED_CHARACTERS
+                    + " characters in one document once its aliases are expanded");
         }
     }
 
@@ -146,7 +178,8 @@ final class YamlTrees {
         if (target.isContainerNode() && ++aliases > MAX_ALIASES) {
             throw new YamlError(a.getStartMark(), "more than " + MAX_ALIASES + " aliases in one document");
         }
-        count(a.getStartMark(), anchorWeights.get(a.getAnchor()));
+        Weight weight = anchorWeights.get(a.getAnchor());
+        count(a.getStartMark(), weight.values(), weight.characters());
         return target;
     }
 
@@ -162,9 +195,11 @@ final class YamlTrees {
             String key;
             if (k instanceof ScalarEvent s) {
                 key = s.getValue();
+                count(k.getStartMark(), 0, key.length());
             } else if (k instanceof AliasEvent a && anchors.get(a.getAnchor()) != null
                     && anchors.get(a.getAnchor()).isValueNode()) {
                 key = anchors.get(a.getAnchor()).asText();
+                count(k.getStartMark(), 0, key.length());
             } else {
                 throw new YamlError(k.getStartMark(), "a key must be a plain string, not "
                         + (k instanceof MappingStartEvent ? "a map" : k instanceof SequenceStartEvent ? "a list"
@@ -224,6 +259,10 @@ final class YamlTrees {
         if (NULL.matcher(text).matches()) {
             return nodes.nullNode();
         }
+        if (text.length() > MAX_NUMBER_LENGTH && looksNumeric(text)) {
+            throw new YamlError(s.getStartMark(), "a number of " + text.length() + " characters (at most "
+                    + MAX_NUMBER_LENGTH + ")");
+        }
         if (TRUE.matcher(text).matches()) {
             return nodes.booleanNode(true);
         }
@@ -243,6 +282,11 @@ final class YamlTrees {
             return nodes.numberNode(new BigDecimal(text.startsWith("+") ? text.substring(1) : text));
         }
         return nodes.textNode(text);
+    }
+
+    private static boolean looksNumeric(String text) {
+        return INT.matcher(text).matches() || HEX.matcher(text).matches() || OCT.matcher(text).matches()
+                || FLOAT.matcher(text).matches();
     }
 
     private JsonNode integer(BigInteger i) {
