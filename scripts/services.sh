@@ -256,6 +256,17 @@ services_start() {
     services_stop
     return 1
   fi
+  # More services, one file each: scripts/services.d/NAME.sh defines svc_start_NAME (it starts NAME unless it
+  # already answers, records what it started with _svc_record, exports its CMDIMAGE_TEST_* variables) and may
+  # define svc_stop_NAME (extra clean-up after the recorded process is gone: sockets, mounts).
+  local name
+  for name in "${_SVC_EXTENSIONS[@]}"; do
+    if ! "svc_start_${name//-/_}"; then
+      _svc_log "could not start $name; stopping what was started"
+      services_stop
+      return 1
+    fi
+  done
   export CMDIMAGE_TEST_DOCKER_HOST CMDIMAGE_TEST_REGISTRY CMDIMAGE_TEST_AUTH_REGISTRY \
     CMDIMAGE_TEST_AUTH_USER CMDIMAGE_TEST_AUTH_PASSWORD
   return 0
@@ -282,8 +293,9 @@ _svc_stop_one() {
     if sock=$(_svc_docker_socket); then rm -f "$sock"; fi
     rm -rf "$CMDIMAGE_TEST_STATE_DIR/docker/exec" "$CMDIMAGE_TEST_STATE_DIR/docker/dockerd.pid"
   fi
+  if declare -F "svc_stop_${name//-/_}" >/dev/null; then "svc_stop_${name//-/_}" "$pid" "$dir"; fi
   case "$dir" in
-    */cmdimage-test-docker.??????|*/cmdimage-test-registry.??????|*/cmdimage-test-auth-registry.??????) rm -rf "$dir" ;;
+    */cmdimage-test-*.??????) rm -rf "$dir" ;;
   esac
 }
 
@@ -310,3 +322,13 @@ services_stop() {
   unset CMDIMAGE_SERVICES_STARTED
   return 0
 }
+
+# The extensions in scripts/services.d (see services_start), loaded when this file is sourced.
+_SVC_EXTENSIONS=()
+for _svc_ext in "$(dirname "${BASH_SOURCE[0]}")"/services.d/*.sh; do
+  [ -f "$_svc_ext" ] || continue
+  # shellcheck source=/dev/null
+  source "$_svc_ext"
+  _SVC_EXTENSIONS+=("$(basename "$_svc_ext" .sh)")
+done
+unset _svc_ext
