@@ -167,6 +167,12 @@ public final class ClusterToolLoader implements ClusterImageLoader {
             case CANCELLED:
                 throw failure(target, ref, "cancelled", tail, null);
             default:
+                if (result.exitCode() != 0 && command.tool().equals("ctr")
+                        && tail.stream().anyMatch(l -> l.contains("failed to dial"))) {
+                    throw failure(target, ref, "containerd does not answer at " + command.argv().get(2)
+                            + " (the address comes from CONTAINERD_ADDRESS, else the " + target.product()
+                            + " default)" + lines(tail), tail, null);
+                }
                 if (result.exitCode() != 0) {
                     throw failure(target, ref, String.join(" ", command.argv()) + " failed: exit status "
                             + result.exitCode() + lines(tail), tail, null);
