@@ -125,6 +125,50 @@ class ContainerdLoadIT {
     }
 
     @Test
+    void fromAMultiPlatformImageTheClustersPlatformIsImported() throws Exception {
+        OciLayoutStore store = new OciLayoutStore(dir.resolve("layout"));
+        Path layout = store.directory();
+        for (String arch : new String[] {"amd64", "arm64"}) {
+            ProcessBuilder pb = new ProcessBuilder("sh", "build.sh").directory(EXAMPLE.toFile())
+                    .redirectErrorStream(true);
+            pb.environment().put("EXPECTED_OCI_LAYOUT", layout.toString());
+            pb.environment().put("EXPECTED_REF", repo + ":" + arch);
+            pb.environment().put("EXPECTED_ARCH", arch);
+            Process p = pb.start();
+            p.getInputStream().readAllBytes();
+            assertThat(p.waitFor()).isZero();
+        }
+        // an image index over both platforms' manifests, named <repo>:multi
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        com.fasterxml.jackson.databind.node.ObjectNode index = (com.fasterxml.jackson.databind.node.ObjectNode)
+                json.readTree(layout.resolve("index.json").toFile());
+        com.fasterxml.jackson.databind.node.ObjectNode multi = json.createObjectNode().put("schemaVersion", 2)
+                .put("mediaType", "application/vnd.oci.image.index.v1+json");
+        for (com.fasterxml.jackson.databind.JsonNode e : index.get("manifests")) {
+            com.fasterxml.jackson.databind.node.ObjectNode child = e.deepCopy();
+            child.remove("annotations");
+            multi.withArray("manifests").add(child);
+        }
+        byte[] bytes = json.writeValueAsBytes(multi);
+        String hex = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(bytes));
+        Files.write(layout.resolve("blobs/sha256/" + hex), bytes);
+        index.withArray("manifests").addObject().put("mediaType", "application/vnd.oci.image.index.v1+json")
+                .put("digest", "sha256:" + hex).put("size", bytes.length).putObject("annotations")
+                .put("org.opencontainers.image.ref.name", repo + ":multi");
+        Files.write(layout.resolve("index.json"), json.writeValueAsBytes(index));
+        ClusterToolLoader loader = ClusterToolLoader.builder(store, runner).environment(env(TestContainerd.ADDRESS))
+                .build();
+        String full = "docker.io/library/" + repo + ":multi";
+
+        loader.load(ImageRef.parse(repo + ":multi"), ClusterTarget.of(k3s("arm64")), l -> {}, new Cancellation());
+
+        String ls = TestContainerd.ctr("images", "ls", "name==" + full);
+        assertThat(ls).contains(full).contains("linux/arm64").doesNotContain("linux/amd64");
+        assertThat(TestContainerd.ctr("images", "check", "name==" + full)).contains("complete");
+    }
+
+    @Test
     void aContainerdThatIsDownIsAClearError() throws Exception {
         Path nowhere = dir.resolve("no-containerd.sock");
         Files.deleteIfExists(nowhere);
