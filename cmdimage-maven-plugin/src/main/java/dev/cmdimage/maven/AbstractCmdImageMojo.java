@@ -45,9 +45,10 @@ public abstract class AbstractCmdImageMojo extends AbstractMojo {
     }
 
     /**
-     * Reads and checks the files as one set, logging every problem (file, document and field path) at ERROR.
+     * Reads and checks the files as one set.
      *
-     * @throws MojoFailureException when a file cannot be read or holds a problem
+     * @throws MojoFailureException when a file cannot be read or holds a problem: listing every problem, each naming
+     *                              its file, document and field path
      */
     CmdImageSet readSet(List<Path> paths) throws MojoFailureException {
         Path base = project.getBasedir().toPath();
@@ -71,9 +72,6 @@ public abstract class AbstractCmdImageMojo extends AbstractMojo {
         }
         if (problems.isEmpty()) {
             return set;
-        }
-        for (Problem p : problems) {
-            getLog().error("cmdimage: " + p);
         }
         throw new MojoFailureException("cmdimage: " + (problems.size() == 1 ? "1 problem" : problems.size()
                 + " problems") + " in " + CmdImageFiles.displayAll(base, paths) + ":\n"

@@ -103,9 +103,9 @@ public class BuildMojo extends AbstractCmdImageMojo {
             }
         }
         if (!result.succeeded()) {
-            List<String> lines = FailureReport.lines(result);
-            lines.forEach(getLog()::error);
-            throw new MojoFailureException(FailureReport.summary(result) + "\n" + String.join("\n", lines));
+            // Maven prints the message after BUILD FAILURE, every line as [ERROR]
+            throw new MojoFailureException(FailureReport.summary(result) + "\n"
+                    + String.join("\n", FailureReport.lines(result)));
         }
     }
 

@@ -53,6 +53,16 @@ final class FailureReport {
                 + String.join(", ", failed);
     }
 
+    private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** What to try, for the exception a CmdImage failed with. */
     static String hint(CmdImageException e) {
         if (e instanceof CommandFailedException) {
             return "the command's own output above says why; run it by hand in the CmdImage's directory (with"
@@ -64,10 +74,13 @@ final class FailureReport {
         if (e instanceof DependencyNotReadyException) {
             return "it needs an image that was not built: fix the failure of the CmdImage it depends on first";
         }
+        if (causedBy(e, OfflinePusher.OfflineException.class)) {
+            return "build without -o to push it, or skip the build offline with -Dcmdimage.skip";
+        }
         if (e instanceof CredentialsException || e instanceof PushException) {
-            return "credentials come from a settings.xml <server> whose <id> is the registry host, then Docker's"
-                    + " config (docker login); check the registry is reachable, and that -o is not set for a"
-                    + " remote one";
+            return "credentials come from the settings.xml <server> whose <id> is the registry host (e.g."
+                    + " localhost:5000), else from Docker's config (docker login); check that the registry is"
+                    + " reachable";
         }
         return "run mvn -X to see every build step";
     }

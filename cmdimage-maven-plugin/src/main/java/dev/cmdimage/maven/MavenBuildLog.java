@@ -57,14 +57,17 @@ final class MavenBuildLog implements BuildListener {
         }
     }
 
+    /** Only the error's first line: the whole of it ends the Maven build (see {@link FailureReport}). */
     @Override
     public void stepFailed(String name, BuildStep step, String error, Duration took) {
-        log.warn(line(name, step.label() + " failed after " + seconds(took) + ": " + error));
+        log.warn(line(name, step.label() + " failed after " + seconds(took) + ": " + firstLine(error)));
     }
 
     @Override
     public void log(String name, String message) {
-        log.info(line(name, message));
+        for (String l : String.valueOf(message).split("\\R")) {
+            log.info(line(name, l));
+        }
     }
 
     /** One phrase for a status, or {@code null} for one not worth a line (pending, building). */
@@ -89,6 +92,9 @@ final class MavenBuildLog implements BuildListener {
     }
 
     private static String firstLine(String text) {
+        if (text == null) {
+            return "";
+        }
         int nl = text.indexOf('\n');
         return nl < 0 ? text : text.substring(0, nl);
     }

@@ -21,8 +21,8 @@ final class OfflinePusher implements RegistryPusher {
     @Override
     public String push(ImageRef ref, Consumer<String> progress, Cancellation cancellation) throws PushException {
         if (!loopback(ref.domain())) {
-            throw new PushException("Maven is offline (-o): not pushing to " + ref.domain() + ", which is not on"
-                    + " this machine; build without -o to push, or set a loopback registry", ref.toString());
+            throw new OfflineException("Maven is offline (-o): not pushing to " + ref.domain() + ", which is not on"
+                    + " this machine", ref.toString());
         }
         return pusher.push(ref, progress, cancellation);
     }
@@ -43,6 +43,15 @@ final class OfflinePusher implements RegistryPusher {
         }
         return host.equalsIgnoreCase("localhost") || host.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}")
                 || host.equals("::1");
+    }
+
+    /** A push refused because Maven is offline. */
+    static final class OfflineException extends PushException {
+        private static final long serialVersionUID = 1L;
+
+        OfflineException(String message, String ref) {
+            super(message, ref);
+        }
     }
 
     @Override
