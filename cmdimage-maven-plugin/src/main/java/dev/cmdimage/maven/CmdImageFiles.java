@@ -35,7 +35,8 @@ final class CmdImageFiles {
                 Path p = base.resolve(f.toPath()).normalize();
                 if (!Files.isRegularFile(p)) {
                     throw new MojoFailureException("cmdimage: <files> names " + display(base, p) + ", which "
-                            + (Files.exists(p, LinkOption.NOFOLLOW_LINKS) ? "is not a regular file" : "does not exist"));
+                            + (Files.exists(p, LinkOption.NOFOLLOW_LINKS) ? "is not a regular file"
+                                    : "does not exist"));
                 }
                 out.add(p);
             }

@@ -77,7 +77,8 @@ final class MavenBuildLog implements BuildListener {
         }
         CmdImageStatus.State state = status.state();
         if (state instanceof CmdImageStatus.Waiting w) {
-            return w.reason() == null ? "waiting" : w.reason().startsWith("waiting") ? w.reason() : "waiting: " + w.reason();
+            return w.reason() == null ? "waiting"
+                    : w.reason().startsWith("waiting") ? w.reason() : "waiting: " + w.reason();
         }
         if (state instanceof CmdImageStatus.Building) {
             return "building";

@@ -93,7 +93,8 @@ class MavenPluginIT {
         assertThat(log).contains("Failed to execute goal " + PLUGIN + ":validate (default) on project invalid")
                 .contains("cmdimage: 3 problems in src/main/cmdimage/app.yaml, src/main/cmdimage/fine.yaml,"
                         + " src/main/cmdimage/other.yaml:")
-                .contains("[ERROR] src/main/cmdimage/app.yaml: document 2 (CmdImage \"app\"): spec.args: Required value")
+                .contains("[ERROR] src/main/cmdimage/app.yaml: document 2 (CmdImage \"app\"): spec.args:"
+                        + " Required value")
                 .contains("[ERROR] src/main/cmdimage/app.yaml: document 2 (CmdImage \"app\"): spec.outputMode:"
                         + " Unsupported value: \"sideways\"")
                 .contains("[ERROR] src/main/cmdimage/other.yaml: CmdImage \"fine\": metadata.name: Duplicate value:"
@@ -111,23 +112,32 @@ class MavenPluginIT {
         String password = env("CMDIMAGE_TEST_AUTH_PASSWORD", "cmdimage-test-password");
         requireRegistry(registry);
         Path dir = pushFixture(registry);
+        // the password encrypted by Maven itself (mvn --encrypt-password), with a master password of its own
+        Path security = dir.resolve("settings-security.xml");
+        String securityProperty = "-Dsettings.security=" + security;
+        String master = encrypted(MavenRun.run(dir, Map.of(), "--encrypt-master-password", "it-master-password"));
+        Files.writeString(security, "<settingsSecurity><master>" + master + "</master></settingsSecurity>\n");
+        String encrypted = encrypted(MavenRun.run(dir, Map.of(), "--encrypt-password", password, securityProperty));
         Path settings = dir.resolve("settings.xml");
         Files.writeString(settings, "<settings><servers><server><id>" + registry + "</id><username>" + user
-                + "</username><password>" + password + "</password></server></servers></settings>\n");
+                + "</username><password>" + encrypted + "</password></server></servers></settings>\n");
         Map<String, String> env = new HashMap<>(NO_ENGINE);
         env.put("DOCKER_CONFIG", Files.createDirectories(dir.resolve("empty-docker-config")).toString());
 
         MavenRun.Result withoutServer = MavenRun.run(dir, env, "package");
         assertThat(withoutServer.exitCode()).as(withoutServer.log()).isNotZero();
-        assertThat(withoutServer.log()).contains("[ERROR] [pushed] hint: credentials come from the settings.xml <server>");
+        assertThat(withoutServer.log()).contains("[ERROR] [pushed] push to " + registry + ": ")
+                .contains("[ERROR] [pushed] hint: credentials come from the settings.xml <server>");
 
-        MavenRun.Result r = MavenRun.run(dir, env, "package", "-s", settings.toString());
+        MavenRun.Result r = MavenRun.run(dir, env, "package", "-s", settings.toString(), securityProperty);
 
         String log = r.log();
         assertThat(r.exitCode()).as(log).isZero();
         String ref = find(log, "cmdimage\\.pushed\\.ref = (\\S+)\\R");
         // the registry's ref, the path escaped as Tilt does
         assertThat(ref).matches(Pattern.quote(registry) + "/cmdimage-maven-it_pushed:tilt-[0-9a-f]{16}");
+        assertThat(log).containsPattern(
+                "\\[INFO\\] \\[pushed\\] manifest sha256:[0-9a-f]+ pushed as " + Pattern.quote(ref));
         String tag = ref.substring(ref.lastIndexOf(':') + 1);
         assertThat(tags(registry, "cmdimage-maven-it_pushed", user, password)).contains("\"" + tag + "\"");
         assertThat(log).doesNotContain(password);
@@ -147,6 +157,24 @@ class MavenPluginIT {
     }
 
     @Test
+    void theMavenExampleBuildsItsImageWithoutAnEngineAndPrintsItsContentRef() throws Exception {
+        Path example = Path.of("..", "examples", "maven").toAbsolutePath().normalize();
+        assertThat(Files.readString(example.resolve("pom.xml")))
+                .as("examples/maven/pom.xml names this build's plugin version")
+                .contains("<artifactId>cmdimage-maven-plugin</artifactId>\n        <version>" + MavenRun.VERSION
+                        + "</version>");
+        Path dir = MavenRun.copy(example, "example-maven");
+
+        MavenRun.Result r = MavenRun.run(dir, Map.of(), "package");
+
+        String log = r.log();
+        assertThat(r.exitCode()).as(log).isZero();
+        String ref = find(log, "\\[echo\\] built (hello-maven:tilt-[0-9a-f]{16})\\R");
+        assertThat(log).contains("[INFO] [hello-maven] completed: " + ref);
+        assertThat(Files.readString(dir.resolve("target/oci/index.json"))).contains("\"" + ref + "\"");
+    }
+
+    @Test
     void helpDescribeShowsTheGoalsAndTheirParameters() throws Exception {
         Path dir = MavenRun.copyFixture("hello");
 
@@ -157,7 +185,8 @@ class MavenPluginIT {
         assertThat(r.exitCode()).as(log).isZero();
         assertThat(log).contains("cmdimage:build").contains("cmdimage:validate").contains("Goal Prefix: cmdimage")
                 .contains("imageStore").contains("Where images are verified and tagged")
-                .contains("User property: cmdimage.skip").contains("Bound to phase: package").contains("Bound to phase: validate");
+                .contains("User property: cmdimage.skip").contains("Bound to phase: package")
+                .contains("Bound to phase: validate");
     }
 
     /** The push fixture with build.sh and a Cluster whose registry is {@code registry}. */
@@ -177,8 +206,14 @@ class MavenPluginIT {
         return dir;
     }
 
+    /** The {@code {...}} that {@code mvn --encrypt-(master-)password} printed. */
+    private static String encrypted(MavenRun.Result r) {
+        assertThat(r.exitCode()).as(r.log()).isZero();
+        return find(r.log(), "(\\{[A-Za-z0-9+/=]+\\})");
+    }
+
     private static String find(String log, String regex) {
-        Matcher m = Pattern.compile(regex).matcher(log);
+        Matcher m = Pattern.compile(regex, Pattern.MULTILINE).matcher(log);
         assertThat(m.find()).as("/" + regex + "/ in\n" + log).isTrue();
         return m.group(1);
     }

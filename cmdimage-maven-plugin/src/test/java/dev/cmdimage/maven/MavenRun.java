@@ -51,10 +51,17 @@ final class MavenRun {
 
     /** A fresh copy of fixture {@code name} under target/it, its pom's {@code @project.version@} filled in. */
     static Path copyFixture(String name) throws IOException {
+        Path to = copy(FIXTURES.resolve(name), name);
+        Path pom = to.resolve("pom.xml");
+        Files.writeString(pom, Files.readString(pom).replace("@project.version@", VERSION));
+        return to;
+    }
+
+    /** A fresh copy of directory {@code from} (without its {@code target}) as target/it/{@code name}. */
+    static Path copy(Path from, String name) throws IOException {
         Path to = WORK.resolve(name);
         deleteTree(to);
-        Path from = FIXTURES.resolve(name);
-        try (Stream<Path> files = Files.walk(from)) {
+        try (Stream<Path> files = Files.walk(from).filter(f -> !from.relativize(f).startsWith("target"))) {
             for (Path f : files.toList()) {
                 Path target = to.resolve(from.relativize(f).toString());
                 if (Files.isDirectory(f)) {
@@ -64,8 +71,6 @@ final class MavenRun {
                 }
             }
         }
-        Path pom = to.resolve("pom.xml");
-        Files.writeString(pom, Files.readString(pom).replace("@project.version@", VERSION));
         return to;
     }
 
@@ -90,7 +95,10 @@ final class MavenRun {
         }
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
-        Path log = dir.resolve("build.log");
+        Path log = dir.resolve("build.log"); // build.log, build-2.log, ...: one per run
+        for (int n = 2; Files.exists(log); n++) {
+            log = dir.resolve("build-" + n + ".log");
+        }
         pb.redirectOutput(log.toFile());
         env.forEach((k, v) -> {
             if (v == null) {

@@ -26,7 +26,8 @@ class ReadmeMavenExampleTest {
         assertThat(block).contains("<artifactId>cmdimage-maven-plugin</artifactId>").contains("<goal>build</goal>");
 
         String readme = Files.readString(Path.of("../README.md"));
-        String section = readme.substring(readme.indexOf("## Building from Maven"), readme.indexOf("## Project layout"));
+        String section = readme.substring(readme.indexOf("## Building from Maven"),
+                readme.indexOf("## Project layout"));
 
         assertThat(stripped(section)).contains(stripped(block));
     }
