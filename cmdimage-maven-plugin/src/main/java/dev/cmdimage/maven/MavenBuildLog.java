@@ -37,9 +37,10 @@ final class MavenBuildLog implements BuildListener {
         }
     }
 
+    /** A line ending in a carriage return (progress output, Windows line ends) is printed without it. */
     @Override
     public void outputLine(String name, StdStream stream, String line) {
-        log.info(line(name, line));
+        log.info(line(name, line != null && line.endsWith("\r") ? line.substring(0, line.length() - 1) : line));
     }
 
     @Override

@@ -85,6 +85,9 @@ class MavenBuildLogTest {
 
         new MavenBuildLog(log).outputLine("app", StdStream.STDERR, "\u001b[2Jgone\rhidden\u009b");
 
-        assertThat(log.lines).containsExactly("INFO [app] \\x1b[2Jgone\\x0dhidden\\u009b");
+        new MavenBuildLog(log).outputLine("app", StdStream.STDOUT, "Sending build context  9.775kB\r");
+
+        assertThat(log.lines).containsExactly("INFO [app] \\x1b[2Jgone\\x0dhidden\\u009b",
+                "INFO [app] Sending build context  9.775kB");
     }
 }

@@ -4,10 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.StandardProtocolFamily;
 import java.net.URI;
+import java.net.UnixDomainSocketAddress;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -80,6 +85,50 @@ class MavenPluginIT {
                 .contains("BUILD FAILURE")
                 .contains("cmdimage: 1 of 1 CmdImages failed: broken");
         assertThat(log).doesNotContain("\tat dev.cmdimage").doesNotContain("cmdimage.broken.ref");
+    }
+
+    @Test
+    void aCommandThatOutlivesTheTimeoutIsKilledAndFailsTheBuild() throws Exception {
+        Path dir = MavenRun.copyFixture("failing");
+        Files.delete(dir.resolve("src/main/cmdimage/broken.yaml"));
+        String marker = "cmdimage-maven-it-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
+        Files.writeString(dir.resolve("src/main/cmdimage/slow.yaml"), """
+                apiVersion: tilt.dev/v1alpha1
+                kind: CmdImage
+                metadata:
+                  name: slow
+                spec:
+                  ref: slow
+                  args: ["sh", "-c", "echo started; exec sleep 300 # %s"]
+                """.formatted(marker));
+
+        MavenRun.Result r = MavenRun.run(dir, Map.of(), "package", "-Dcmdimage.timeout=3s");
+
+        String log = r.log();
+        assertThat(r.exitCode()).as(log).isNotZero();
+        assertThat(log).contains("[INFO] [slow] started")
+                .contains("cmdimage: 1 of 1 CmdImages failed: slow")
+                .contains("[ERROR] [slow] hint: raise <timeout> (or -Dcmdimage.timeout)");
+        assertThat(ProcessHandle.allProcesses().filter(p -> p.info().arguments()
+                .map(a -> String.join(" ", a).contains(marker)).orElse(false)).toList())
+                .as("processes of the command left behind").isEmpty();
+    }
+
+    @Test
+    void autoTakesTheDockerEngineWhenOneAnswers() throws Exception {
+        String dockerHost = env("CMDIMAGE_TEST_DOCKER_HOST", "unix:///run/cmdimage-test/docker.sock");
+        requireEngine(dockerHost);
+        Path dir = MavenRun.copyFixture("hello");
+        MavenRun.copyHelloOci(dir.resolve("src/main/cmdimage"));
+
+        MavenRun.Result r = MavenRun.run(dir, Map.of("DOCKER_HOST", dockerHost), "package");
+
+        String log = r.log();
+        assertThat(r.exitCode()).as(log).isZero();
+        assertThat(log).containsPattern("\\[INFO\\] cmdimage: image store: .*\\(auto: the engine answered\\)");
+        String ref = find(log, "\\[INFO\\] \\[hello\\] completed: (hello:tilt-[0-9a-f]{16})\\R");
+        assertThat(log).contains("[echo] the image to deploy: " + ref);
+        assertThat(dir.resolve("target/cmdimage")).doesNotExist();
     }
 
     @Test
@@ -233,6 +282,37 @@ class MavenPluginIT {
         return r.body();
     }
 
+    /** Fails (CI=true) or skips unless the engine's unix socket (or TCP port) takes a connection. */
+    private static void requireEngine(String dockerHost) {
+        String problem = null;
+        try {
+            if (dockerHost.startsWith("unix://")) {
+                try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+                    ch.connect(UnixDomainSocketAddress.of(dockerHost.substring("unix://".length())));
+                }
+            } else {
+                URI uri = URI.create(dockerHost.replaceFirst("^tcp://", "http://"));
+                try (Socket s = new Socket()) {
+                    s.connect(new InetSocketAddress(uri.getHost(), uri.getPort()), 3000);
+                }
+            }
+        } catch (Exception e) {
+            problem = e.toString();
+        }
+        skipOrFail(problem == null, "the Docker engine at " + dockerHost + " does not answer (" + problem + ")");
+    }
+
+    private static void skipOrFail(boolean ok, String message) {
+        if (ok) {
+            return;
+        }
+        String full = message + "; start the test services with `source scripts/services.sh && services_start`";
+        if ("true".equals(System.getenv("CI"))) {
+            fail(full);
+        }
+        assumeTrue(false, full);
+    }
+
     /** Fails (CI=true) or skips unless the registry answers {@code GET /v2/}. */
     private static void requireRegistry(String registry) {
         String problem;
@@ -247,11 +327,6 @@ class MavenPluginIT {
         } catch (Exception e) {
             problem = e.toString();
         }
-        String message = "test registry " + registry + " is not reachable (" + problem + "); start the test"
-                + " services with `source scripts/services.sh && services_start`";
-        if ("true".equals(System.getenv("CI"))) {
-            fail(message);
-        }
-        assumeTrue(false, message);
+        skipOrFail(false, "test registry " + registry + " is not reachable (" + problem + ")");
     }
 }
