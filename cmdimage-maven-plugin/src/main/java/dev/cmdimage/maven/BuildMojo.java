@@ -2,6 +2,7 @@ package dev.cmdimage.maven;
 
 import dev.cmdimage.api.CmdImageBuilder;
 import dev.cmdimage.api.CmdImageSpec;
+import dev.cmdimage.core.ClusterToolLoader;
 import dev.cmdimage.core.CmdImageControllers;
 import dev.cmdimage.core.CmdImageSet;
 import dev.cmdimage.core.CmdImageSetResult;
@@ -122,7 +123,7 @@ public class BuildMojo extends AbstractCmdImageMojo {
         // the runner's hook kills the commands when Maven is stopped (Ctrl-C); removed when the runner closes
         try (store;
                 JdkProcessRunner runner = JdkProcessRunner.builder().shutdownHook(true).build();
-                CmdImageBuilder builder = builder(runner, store)) {
+                CmdImageBuilder builder = builder(runner, store, env)) {
             CmdImageControllers.Builder controller = CmdImageControllers.builder(builder)
                     .buildListener(new MavenBuildLog(getLog()))
                     .clusterSharesImageStore(store == null ? c -> false : store.sharesImageStore());
@@ -139,11 +140,16 @@ public class BuildMojo extends AbstractCmdImageMojo {
         }
     }
 
-    private CmdImageBuilder builder(JdkProcessRunner runner, ImageStoreChooser.Chosen store) {
+    /**
+     * The builder, as the command line wires it: the store, its pusher (pushing only to this machine when Maven is
+     * offline) and the loader into clusters without a registry (kind, k3d, minikube, k3s, ...).
+     */
+    private CmdImageBuilder builder(JdkProcessRunner runner, ImageStoreChooser.Chosen store, Map<String, String> env) {
         CmdImages.Builder b = CmdImages.builder().processRunner(runner);
         if (store != null) {
             RegistryPusher pusher = session.isOffline() ? new OfflinePusher(store.pusher()) : store.pusher();
-            b.imageStore(store.store()).registryPusher(pusher);
+            b.imageStore(store.store()).registryPusher(pusher)
+                    .clusterImageLoader(ClusterToolLoader.builder(store.store(), runner).environment(env).build());
         }
         return b.build();
     }
