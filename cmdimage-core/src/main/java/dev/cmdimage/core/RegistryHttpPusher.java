@@ -8,7 +8,7 @@ import dev.cmdimage.core.internal.oci.Descriptor;
 import dev.cmdimage.core.internal.oci.OciImages;
 import dev.cmdimage.core.internal.registryhttp.BlobUploader;
 import dev.cmdimage.core.internal.registryhttp.ManifestUploader;
-import dev.cmdimage.core.internal.registryhttp.Pem;
+import dev.cmdimage.core.internal.tls.Pem;
 import dev.cmdimage.core.internal.registryhttp.PushSettings;
 import dev.cmdimage.core.internal.registryhttp.RegistryClient;
 import dev.cmdimage.core.internal.registryhttp.RegistryTrust;

@@ -9,7 +9,7 @@ import dev.cmdimage.api.ImageRef;
 import dev.cmdimage.api.PushException;
 import dev.cmdimage.core.OciLayoutStore;
 import dev.cmdimage.core.RegistryHttpPusher;
-import dev.cmdimage.core.internal.registryhttp.Pem;
+import dev.cmdimage.core.internal.tls.Pem;
 import dev.cmdimage.core.internal.registryhttp.RegistryTrust;
 import dev.cmdimage.spi.Cancellation;
 import java.io.InputStream;

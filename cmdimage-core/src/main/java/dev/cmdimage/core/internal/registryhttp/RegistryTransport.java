@@ -347,7 +347,10 @@ public final class RegistryTransport {
         String kind = e instanceof ConnectException ? "cannot connect to the registry at " + base
                 : "the connection to the registry at " + base + " broke";
         String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        return kind + " (" + what + ", " + attempts + " attempt" + (attempts == 1 ? "" : "s") + "): " + why;
+        String hint = e instanceof ConnectException || !"https".equals(scheme) ? null
+                : TlsProblems.closedHint(registry, tls);
+        return kind + " (" + what + ", " + attempts + " attempt" + (attempts == 1 ? "" : "s") + "): " + why
+                + (hint == null ? "" : "; " + hint);
     }
 
     /** The registry took the connection and said nothing. */

@@ -1,6 +1,7 @@
 package dev.cmdimage.core.internal.registryhttp;
 
-import dev.cmdimage.core.internal.registryhttp.Pem.PemException;
+import dev.cmdimage.core.internal.tls.Pem;
+import dev.cmdimage.core.internal.tls.Pem.PemException;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;

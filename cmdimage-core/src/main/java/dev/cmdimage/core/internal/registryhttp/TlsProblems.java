@@ -56,11 +56,26 @@ public final class TlsProblems {
                 return head + "the registry refused the client certificate " + files(material.clientSource()) + " ("
                         + alert + "); it must be signed by a CA the registry accepts (http.tls.clientcas)";
             }
-            return head + "the registry requires a client certificate and none was offered (" + alert + "); give"
-                    + " one (cmdimage --registry-cert " + registry + "=CERT,KEY, or RegistryHttpPusher.Builder"
-                    + ".clientCertificate), or put client.cert and client.key in " + certsD;
+            return head + "the registry requires a client certificate and none was offered (" + alert + "); "
+                    + giveClientCertificate(registry);
         }
         return null;
+    }
+
+    /**
+     * With TLS 1.3 a server checks the client certificate after the handshake, and one that requires a certificate
+     * and got none may just close the connection: the client sees a reset or a broken pipe, not the alert. The
+     * hint to add to such a failure when no client certificate was offered, else {@code null}.
+     */
+    public static String closedHint(String registry, RegistryTrust.Material material) {
+        return material.offersClientCertificate() ? null
+                : "if the registry requires a client certificate (mutual TLS), none was offered: "
+                        + giveClientCertificate(registry);
+    }
+
+    private static String giveClientCertificate(String registry) {
+        return "give one (cmdimage --registry-cert " + registry + "=CERT,KEY, or RegistryHttpPusher.Builder"
+                + ".clientCertificate), or put client.cert and client.key in /etc/docker/certs.d/" + registry + "/";
     }
 
     private static String files(List<Path> paths) {

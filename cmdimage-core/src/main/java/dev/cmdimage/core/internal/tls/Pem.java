@@ -1,4 +1,4 @@
-package dev.cmdimage.core.internal.registryhttp;
+package dev.cmdimage.core.internal.tls;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -42,7 +42,8 @@ public final class Pem {
     public static final class PemException extends Exception {
         private static final long serialVersionUID = 1L;
 
-        PemException(String message) {
+        /** @param message names the file and what is wrong with it */
+        public PemException(String message) {
             super(message);
         }
     }
