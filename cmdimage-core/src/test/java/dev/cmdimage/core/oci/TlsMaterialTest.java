@@ -176,6 +176,52 @@ class TlsMaterialTest {
         }
     }
 
+    @Test
+    void aServerThatClosesTheConnectionAfterTheHandshakeGetsTheClientCertificateHint() throws Exception {
+        // what a TLS 1.3 registry that requires a client certificate may do instead of sending its alert
+        openssl.ca("ca");
+        openssl.cert("server", "ca", 2, "subjectAltName=IP:127.0.0.1");
+        try (TlsServer server = new TlsServer(dir, "server");
+                ClosingTlsServer closing = new ClosingTlsServer(server.context)) {
+            assertThatThrownBy(() -> push(closing.domain(), RegistryHttpPusher.builder(store())
+                    .caCertificates(dir.resolve("ca.pem")).retries(1, java.time.Duration.ofMillis(10))))
+                    .isInstanceOf(PushException.class)
+                    .hasMessageContaining("the connection to the registry at https://" + closing.domain() + " broke")
+                    .hasMessageContaining("if the registry requires a client certificate (mutual TLS), none was"
+                            + " offered: give one (cmdimage --registry-cert " + closing.domain() + "=CERT,KEY");
+        }
+    }
+
+    /** Completes each TLS handshake, then closes the connection without a word. */
+    static final class ClosingTlsServer implements AutoCloseable {
+        final javax.net.ssl.SSLServerSocket socket;
+
+        ClosingTlsServer(SSLContext context) throws Exception {
+            socket = (javax.net.ssl.SSLServerSocket) context.getServerSocketFactory()
+                    .createServerSocket(0, 50, InetAddress.getLoopbackAddress());
+            Thread t = new Thread(() -> {
+                while (!socket.isClosed()) {
+                    try (javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) socket.accept()) {
+                        s.startHandshake();
+                    } catch (java.io.IOException e) {
+                        // plain HTTP probes and closed sockets end here
+                    }
+                }
+            }, "closing-tls-server");
+            t.setDaemon(true);
+            t.start();
+        }
+
+        String domain() {
+            return "127.0.0.1:" + socket.getLocalPort();
+        }
+
+        @Override
+        public void close() throws Exception {
+            socket.close();
+        }
+    }
+
     private OciLayoutStore store() {
         return new OciLayoutStore(dir.resolve("layout"), "amd64");
     }
@@ -195,6 +241,7 @@ class TlsMaterialTest {
     /** The JDK's HTTPS server with {@code name.pem}/{@code name-key.pem}, answering 404 to everything. */
     static final class TlsServer implements AutoCloseable {
         final HttpsServer server;
+        final SSLContext context;
 
         TlsServer(Path dir, String name) throws Exception {
             new Openssl(dir).run("pkcs12", "-export", "-in", name + ".pem", "-inkey", name + "-key.pem", "-out",
@@ -208,6 +255,7 @@ class TlsMaterialTest {
             kmf.init(keys, pw);
             SSLContext ssl = SSLContext.getInstance("TLS");
             ssl.init(kmf.getKeyManagers(), null, null);
+            context = ssl;
             server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
             server.setHttpsConfigurator(new HttpsConfigurator(ssl));
             server.createContext("/", ex -> {
