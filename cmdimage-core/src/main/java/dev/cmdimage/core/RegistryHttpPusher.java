@@ -32,6 +32,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 
 /**
  * A {@link RegistryPusher} for images in an {@link OciLayoutStore}, speaking the Registry HTTP API v2 (Docker
@@ -212,15 +213,26 @@ public final class RegistryHttpPusher implements RegistryPusher {
         return client;
     }
 
+    /**
+     * A client with {@code context} (the JVM's default when {@code null}); host names are verified even where the
+     * JVM sets {@code jdk.internal.httpclient.disableHostnameVerification}.
+     */
     private HttpClient newHttp(SSLContext context) {
         HttpClient.Builder b = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(connectTimeout)
                 .followRedirects(HttpClient.Redirect.NEVER);
-        if (context != null) {
-            b.sslContext(context);
+        SSLContext tls = context;
+        if (tls == null) {
+            try {
+                tls = SSLContext.getDefault();
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("the JVM has no default TLS context: " + e.getMessage(), e);
+            }
         }
-        return b.build();
+        SSLParameters parameters = tls.getDefaultSSLParameters();
+        parameters.setEndpointIdentificationAlgorithm("HTTPS");
+        return b.sslContext(tls).sslParameters(parameters).build();
     }
 
     private static String shortDigest(String digest) {

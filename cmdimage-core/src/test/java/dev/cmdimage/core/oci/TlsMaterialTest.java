@@ -9,20 +9,27 @@ import dev.cmdimage.api.ImageRef;
 import dev.cmdimage.api.PushException;
 import dev.cmdimage.core.OciLayoutStore;
 import dev.cmdimage.core.RegistryHttpPusher;
-import dev.cmdimage.core.internal.tls.Pem;
 import dev.cmdimage.core.internal.registryhttp.RegistryTrust;
+import dev.cmdimage.core.internal.tls.Pem;
 import dev.cmdimage.spi.Cancellation;
+import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.KeyStore;
 import java.security.PrivateKey;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLServerSocket;
+import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -168,7 +175,7 @@ class TlsMaterialTest {
             assertThatThrownBy(() -> push(server.domain(), pusher))
                     .hasMessageContaining("untrusted issuer (trusted: the JVM's default CAs and " + trusted + ")");
 
-            Files.copy(dir.resolve("ca.pem"), trusted, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(dir.resolve("ca.pem"), trusted, StandardCopyOption.REPLACE_EXISTING);
 
             // trusted now: the server's answer (HTTP 404 on GET /v2/) is the next thing that fails
             assertThatThrownBy(() -> push(server.domain(), pusher))
@@ -184,7 +191,7 @@ class TlsMaterialTest {
         try (TlsServer server = new TlsServer(dir, "server");
                 ClosingTlsServer closing = new ClosingTlsServer(server.context)) {
             assertThatThrownBy(() -> push(closing.domain(), RegistryHttpPusher.builder(store())
-                    .caCertificates(dir.resolve("ca.pem")).retries(1, java.time.Duration.ofMillis(10))))
+                    .caCertificates(dir.resolve("ca.pem")).retries(1, Duration.ofMillis(10))))
                     .isInstanceOf(PushException.class)
                     .hasMessageContaining("the connection to the registry at https://" + closing.domain() + " broke")
                     .hasMessageContaining("if the registry requires a client certificate (mutual TLS), none was"
@@ -192,18 +199,38 @@ class TlsMaterialTest {
         }
     }
 
+    @Test
+    void hostNamesAreVerifiedEvenInAJvmThatTurnsThatOffForItsHttpClient() throws Exception {
+        openssl.ca("ca");
+        openssl.cert("server", "ca", 2, "subjectAltName=IP:127.0.0.1");
+        try (TlsServer server = new TlsServer(dir, "server", InetAddress.getByName("127.0.0.2"))) {
+            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            Process p = new ProcessBuilder(java, "-Djdk.internal.httpclient.disableHostnameVerification=true", "-cp",
+                    System.getProperty("java.class.path"), PushMain.class.getName(), dir.resolve("layout").toString(),
+                    server.domain(), dir.resolve("ca.pem").toString()).redirectErrorStream(true).start();
+            p.getOutputStream().close();
+            String out;
+            try (InputStream in = p.getInputStream()) {
+                out = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+
+            assertThat(out).contains("failed: ").contains("not for the host name 127.0.0.2 (wrong host name");
+        }
+    }
+
     /** Completes each TLS handshake, then closes the connection without a word. */
     static final class ClosingTlsServer implements AutoCloseable {
-        final javax.net.ssl.SSLServerSocket socket;
+        final SSLServerSocket socket;
 
         ClosingTlsServer(SSLContext context) throws Exception {
-            socket = (javax.net.ssl.SSLServerSocket) context.getServerSocketFactory()
+            socket = (SSLServerSocket) context.getServerSocketFactory()
                     .createServerSocket(0, 50, InetAddress.getLoopbackAddress());
             Thread t = new Thread(() -> {
                 while (!socket.isClosed()) {
-                    try (javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) socket.accept()) {
+                    try (SSLSocket s = (SSLSocket) socket.accept()) {
                         s.startHandshake();
-                    } catch (java.io.IOException e) {
+                    } catch (IOException e) {
                         // plain HTTP probes and closed sockets end here
                     }
                 }
@@ -244,6 +271,10 @@ class TlsMaterialTest {
         final SSLContext context;
 
         TlsServer(Path dir, String name) throws Exception {
+            this(dir, name, InetAddress.getLoopbackAddress());
+        }
+
+        TlsServer(Path dir, String name, InetAddress bind) throws Exception {
             new Openssl(dir).run("pkcs12", "-export", "-in", name + ".pem", "-inkey", name + "-key.pem", "-out",
                     name + ".p12", "-passout", "pass:changeit");
             char[] pw = "changeit".toCharArray();
@@ -256,7 +287,7 @@ class TlsMaterialTest {
             SSLContext ssl = SSLContext.getInstance("TLS");
             ssl.init(kmf.getKeyManagers(), null, null);
             context = ssl;
-            server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+            server = HttpsServer.create(new InetSocketAddress(bind, 0), 0);
             server.setHttpsConfigurator(new HttpsConfigurator(ssl));
             server.createContext("/", ex -> {
                 ex.sendResponseHeaders(404, -1);
@@ -266,7 +297,7 @@ class TlsMaterialTest {
         }
 
         String domain() {
-            return "127.0.0.1:" + server.getAddress().getPort();
+            return server.getAddress().getAddress().getHostAddress() + ":" + server.getAddress().getPort();
         }
 
         @Override
