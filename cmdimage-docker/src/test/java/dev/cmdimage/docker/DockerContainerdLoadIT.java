@@ -36,7 +36,7 @@ class DockerContainerdLoadIT {
     Path tmp;
     DockerEngine engine;
     final JdkProcessRunner runner = new JdkProcessRunner();
-    final String name = "cmdimage-load-it-" + UUID.randomUUID().toString().substring(0, 8);
+    final String name = "load-it-" + UUID.randomUUID().toString().substring(0, 8);
     final List<String> logs = new ArrayList<>();
 
     @BeforeEach

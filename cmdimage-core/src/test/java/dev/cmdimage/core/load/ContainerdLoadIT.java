@@ -41,7 +41,8 @@ class ContainerdLoadIT {
     @TempDir
     Path dir;
     final JdkProcessRunner runner = new JdkProcessRunner();
-    final String repo = "cmdimage-load-it-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
+    // no "cmdimage" in it: the test services export CMDIMAGE_TEST_AUTH_USER=cmdimage, a secret by its name, masked in errors
+    final String repo = "load-it-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
     final List<String> logs = new ArrayList<>();
 
     @BeforeEach
