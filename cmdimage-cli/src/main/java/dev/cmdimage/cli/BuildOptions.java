@@ -14,6 +14,10 @@ final class BuildOptions {
                     + " limit).")
     Duration timeout;
 
+    @Option(names = "--parallelism", paramLabel = "N",
+            description = "How many builds may run at once (default: one per processor).")
+    Integer parallelism;
+
     @Option(names = "--image-store", paramLabel = "auto|docker|oci:DIR", defaultValue = "auto",
             description = "Where images are verified and retagged: the Docker engine (docker), an OCI image"
                     + " layout directory (oci:DIR), or auto: the Docker engine when one answers, else"
@@ -25,6 +29,19 @@ final class BuildOptions {
                     + " setting of that name (repeatable; loopback registries always may). Everything else is"
                     + " pushed over verified HTTPS.")
     Set<String> insecureRegistries = new LinkedHashSet<>();
+
+    /**
+     * The parallelism asked for, checked.
+     *
+     * @throws picocli.CommandLine.ParameterException when it is below 1
+     */
+    Integer parallelism(picocli.CommandLine.Model.CommandSpec spec) {
+        if (parallelism != null && parallelism < 1) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--parallelism must be at least 1, not " + parallelism);
+        }
+        return parallelism;
+    }
 
     /** The image store and pusher these options ask for. */
     ImageStoreChoice.Chosen chooseStore(boolean needed, Cli cli, StderrReporter reporter) {
