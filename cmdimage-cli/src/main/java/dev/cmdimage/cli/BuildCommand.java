@@ -75,9 +75,8 @@ final class BuildCommand implements Callable<Integer> {
     public Integer call() {
         FileArgs args = FileArgs.of(spec, files, file, names, true);
         Integer parallelism = options.parallelism(spec);
-        try (StderrReporter reporter = console.reporter(cli, spec);
-                StderrLogging.Registration logging = console.verbose ? StderrLogging.to(reporter::debug) : null) {
-            return build(args, parallelism, reporter);
+        try (StderrReporter reporter = console.reporter(cli, spec)) {
+            return console.run(reporter, () -> build(args, parallelism, reporter));
         }
     }
 

@@ -41,6 +41,19 @@ final class ConsoleOptions {
         return new StderrReporter(cli.err(), verbosity, colors(color, terminal, cli), terminal);
     }
 
+    /** Runs {@code command}, with the library's diagnostics going to {@code reporter} while it runs when verbose. */
+    int run(StderrReporter reporter, java.util.function.IntSupplier command) {
+        if (!verbose) {
+            return command.getAsInt();
+        }
+        StderrLogging.Registration diagnostics = StderrLogging.to(reporter::debug);
+        try {
+            return command.getAsInt();
+        } finally {
+            diagnostics.close();
+        }
+    }
+
     /**
      * Whether to color: {@code always} and {@code never} say so; {@code auto} colors a terminal unless
      * {@code NO_COLOR} is set to anything but the empty string (no-color.org).

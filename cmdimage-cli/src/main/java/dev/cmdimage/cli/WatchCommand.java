@@ -77,9 +77,8 @@ final class WatchCommand implements Callable<Integer> {
                     "FILE must be a file: stdin cannot be watched for changes");
         }
         Integer parallelism = options.parallelism(spec);
-        try (StderrReporter reporter = console.reporter(cli, spec);
-                StderrLogging.Registration logging = console.verbose ? StderrLogging.to(reporter::debug) : null) {
-            return watch(args.files(), parallelism, reporter);
+        try (StderrReporter reporter = console.reporter(cli, spec)) {
+            return console.run(reporter, () -> watch(args.files(), parallelism, reporter));
         }
     }
 
