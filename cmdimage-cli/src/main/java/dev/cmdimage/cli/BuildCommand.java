@@ -26,11 +26,12 @@ import picocli.CommandLine.Spec;
  * completed with an error naming what it waited for.
  */
 @Command(name = "build", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
-        description = "Builds every CmdImage of FILE (or only the named ones and the CmdImages they need) in"
-                + " dependency order and prints every object of FILE with its final status, followed by the"
+        description = {"Builds the CmdImages of FILE once and prints them with their final status.",
+            "The CmdImages (only the named ones and the CmdImages they need, when NAMEs are given) build in"
+                + " dependency order; then every object of FILE is printed with its final status, followed by the"
                 + " ImageMaps the builds created, as a List (apiVersion: v1, kind: List). Several files (-f a -f b)"
                 + " are one set: names are unique across them. The commands' output and the build steps go to"
-                + " stderr, each line prefixed [<name>].",
+                + " stderr, each line prefixed [<name>]."},
         footerHeading = "%nExit status:%n",
         footer = {
             "    0  every build completed without error",

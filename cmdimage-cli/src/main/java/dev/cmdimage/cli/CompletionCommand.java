@@ -8,10 +8,10 @@ import picocli.CommandLine.Parameters;
 
 /** {@code cmdimage completion bash|zsh}: prints the shell completion script picocli generates for cmdimage. */
 @Command(name = "completion", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
-        description = "Prints a script that completes cmdimage's commands, options and their values in bash or zsh,"
-                + " to be sourced: source <(cmdimage completion bash) in ~/.bashrc, source <(cmdimage completion"
-                + " zsh) in ~/.zshrc. It completes the command cmdimage: an alias or a script of that name that runs"
-                + " java -jar cmdimage.jar.",
+        description = {"Prints the bash or zsh completion script for cmdimage.",
+            "The script completes cmdimage's commands, options and their values. Source it: source <(cmdimage"
+                + " completion bash) in ~/.bashrc, source <(cmdimage completion zsh) in ~/.zshrc. It completes the"
+                + " command cmdimage: an alias or a script of that name that runs java -jar cmdimage.jar."},
         footerHeading = "%nExit status:%n",
         footer = {
             "  0  the script is printed",

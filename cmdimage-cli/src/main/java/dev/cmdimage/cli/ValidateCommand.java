@@ -17,9 +17,10 @@ import picocli.CommandLine.Spec;
 
 /** {@code cmdimage validate}: checks FILE as {@code build} would, without running anything. */
 @Command(name = "validate", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
-        description = "Checks FILE as build would, without running anything, and lists every problem on stderr"
+        description = {"Checks FILE without running anything.",
+            "Checks FILE as build would, and lists every problem on stderr"
                 + " with where it is and its field path, e.g. cmdimage.yaml: document 2 (CmdImage \"app\"):"
-                + " spec.args: Required value",
+                + " spec.args: Required value"},
         footerHeading = "%nExit status:%n",
         footer = {
             "  0  FILE is valid",

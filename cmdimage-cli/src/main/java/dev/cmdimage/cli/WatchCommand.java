@@ -25,12 +25,13 @@ import picocli.CommandLine.Spec;
  * SIGINT/SIGTERM (or, in-process, an interrupt) cancels the builds in flight.
  */
 @Command(name = "watch", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
-        description = "Applies FILE, then re-applies it every time it changes on disk (objects removed from it"
+        description = {"Builds the CmdImages of FILE, and again whenever FILE changes, until stopped.",
+            "It applies FILE, then re-applies it every time it changes on disk (objects removed from it"
                 + " are deleted), and prints every object each time it changes: one JSON object per line with"
                 + " -o json, YAML documents separated by --- otherwise. A CmdImage is rebuilt when its spec changes"
                 + " or an ImageMap it depends on resolves to a new image. When FILE becomes invalid, its problems"
                 + " are printed and the previous objects are kept. SIGINT/SIGTERM cancels the builds in flight and"
-                + " exits.",
+                + " exits."},
         footerHeading = "%nExit status:%n",
         footer = {
             "    2  FILE is not usable at the start, or usage",

@@ -78,6 +78,16 @@ class FilesAndNamesTest {
     }
 
     @Test
+    void aFileGivenTwiceIsAProblem() throws IOException {
+        write("a.yaml", remote("a", "true"));
+
+        CliRun run = CliRun.run(tmp, "validate", "-f", "a.yaml", "-f", "a.yaml");
+
+        assertThat(run.exit).isEqualTo(2);
+        assertThat(run.err.lines()).containsExactly("a.yaml is given more than once");
+    }
+
+    @Test
     void namesBuildOnlyThoseCmdImagesAndTheOnesTheyNeed() throws IOException {
         write("cmdimage.yaml", remote("base", "touch base-ran") + remote("lib", "touch lib-ran", "imageMaps: [base]")
                 + remote("app", "touch app-ran", "imageMaps: [lib]") + remote("other", "touch other-ran"));

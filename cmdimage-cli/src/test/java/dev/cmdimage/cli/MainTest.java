@@ -69,6 +69,9 @@ class MainTest {
         assertThat(run.exit).isEqualTo(0);
         assertThat(run.out).contains("build").contains("validate").contains("watch")
                 .contains("0  every build completed without error").contains("2  unusable input or usage");
+        // one short line per command, as kubectl lists its commands
+        assertThat(run.out).contains("  validate    Checks FILE without running anything.\n")
+                .contains("  completion  Prints the bash or zsh completion script for cmdimage.\n");
     }
 
     @Test
