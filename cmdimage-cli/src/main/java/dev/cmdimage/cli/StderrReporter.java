@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Writes what happens during builds to stderr, one line per event, each prefixed {@code [<name>] }: the
  * commands' output, the steps, and each status change (printed once, whether the builder or the controller
- * reports it). Thread-safe; lines of different builds never interleave within a line.
+ * reports it, also when they report it with different timestamps). Thread-safe; lines of different builds never interleave within a line.
  *
  * <p>How much it says follows the {@link Verbosity}. With colors, the {@code [<name>]} prefix has a color of its
  * own per CmdImage, errors are red and completed builds green; the colors are added after the text is escaped (see
@@ -56,7 +56,7 @@ final class StderrReporter implements BuildListener, CmdImageController.Listener
     private final boolean colors;
     private final StatusLines statusLines;
     private final ScheduledExecutorService ticker;
-    private final Map<String, CmdImageStatus> lastStatus = new HashMap<>();
+    private final Map<String, String> lastLine = new HashMap<>();
     private final Map<String, String> nameColors = new HashMap<>();
 
     /** Plain lines, as for a pipe or a file. */
@@ -124,8 +124,13 @@ final class StderrReporter implements BuildListener, CmdImageController.Listener
 
     @Override
     public void statusChanged(String name, CmdImageStatus status) {
-        synchronized (lastStatus) {
-            if (status.equals(lastStatus.put(name, status))) {
+        String line = describe(status);
+        if (line == null) {
+            return;
+        }
+        // the builder and the controller may each report the same state, with other timestamps
+        synchronized (lastLine) {
+            if (line.equals(lastLine.put(name, line))) {
                 return;
             }
         }
@@ -135,10 +140,6 @@ final class StderrReporter implements BuildListener, CmdImageController.Listener
             } else {
                 statusLines.ended(name);
             }
-        }
-        String line = describe(status);
-        if (line == null) {
-            return;
         }
         if (status.isFailed()) {
             print(name, line, RED);

@@ -75,6 +75,21 @@ class StderrReporterTest {
     }
 
     @Test
+    void aStateReportedTwiceWithOtherTimestampsOrWithPendingBetweenIsPrintedOnce() {
+        CmdImageStatus building = CmdImageStatus.building("build requested",
+                MicroTime.of(Instant.parse("2026-11-26T18:57:50Z")));
+        CmdImageStatus sameLater = CmdImageStatus.building("build requested",
+                MicroTime.of(Instant.parse("2026-11-26T18:57:51Z")));
+
+        reporter.statusChanged("app", building);
+        reporter.statusChanged("app", sameLater);
+        reporter.statusChanged("app", CmdImageStatus.EMPTY);
+        reporter.statusChanged("app", building);
+
+        assertThat(text().lines()).containsExactly("[app] building (build requested)");
+    }
+
+    @Test
     void saysThingsAboutTheWholeRunWithTheToolsName() {
         reporter.info("image store: OCI layout at /w/.cmdimage/oci");
         assertThat(text()).isEqualTo("cmdimage: image store: OCI layout at /w/.cmdimage/oci" + System.lineSeparator());
