@@ -96,10 +96,10 @@ public final class Main {
         if (e instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
             message += " (did you mean " + String.join(" or ", u.getSuggestions()) + "?)";
         }
+        String command = cl.getCommandSpec().qualifiedName(); // cmdimage, cmdimage build, ...
         PrintWriter err = cl.getErr();
-        err.println(StderrReporter.escape(cl.getCommandName().equals("cmdimage") ? "cmdimage: " + message
-                : cl.getCommandSpec().qualifiedName() + ": " + message).replace('\n', ' '));
-        err.println("See '" + cl.getCommandSpec().qualifiedName() + " --help'.");
+        err.println(StderrReporter.escape(command + ": " + message).replace('\n', ' '));
+        err.println("See '" + command + " --help'.");
         err.flush();
         return USAGE;
     }
