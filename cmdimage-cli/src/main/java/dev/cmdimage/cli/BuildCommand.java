@@ -90,7 +90,7 @@ final class BuildCommand implements Callable<Integer> {
             reporter.problems(e);
             return Main.USAGE;
         }
-        reporter.names(input.set().cmdImages().stream().map(CmdImage::name).toList());
+        reporter.names(input.cmdImages().stream().map(CmdImage::name).toList());
         ImageStoreChoice.Chosen store = options.chooseStore(input.needsImageStore(), cli, reporter);
         // with a store that does not answer, what needs it fails at once, naming the address tried
         Map<String, CmdImageStatus> storeDown = new LinkedHashMap<>();

@@ -94,7 +94,7 @@ final class WatchCommand implements Callable<Integer> {
             reporter.problems(e);
             return Main.USAGE;
         }
-        reporter.names(input.set().cmdImages().stream().map(CmdImage::name).toList());
+        reporter.names(input.cmdImages().stream().map(CmdImage::name).toList());
         // later versions of FILE may add CmdImages that need one, so a store is chosen whatever FILE holds now
         ImageStoreChoice.Chosen store = options.chooseStore(true, cli, reporter);
         CmdImageController.Listener printer = (object, deleted) -> {

@@ -56,10 +56,10 @@ class CliTerminalIT {
     void aTerminalGetsColorsAndOneLiveStatusLinePerBuildInFlight() throws Exception {
         start("", "build builds.yaml");
 
-        await().atMost(Duration.ofSeconds(60)).until(() -> names(statusLines(screen())).equals(SLOW));
+        // each shows the step it is in: running its command
+        await().atMost(Duration.ofSeconds(60)).until(() -> running(screen()));
         List<String[]> first = statusLines(screen());
         assertThat(names(first)).isEqualTo(SLOW);
-        assertThat(first).extracting(l -> l[2]).allMatch(step -> step.startsWith("run: running [sh, -c, echo started;"));
         // the elapsed time moves on while nothing else happens
         int elapsed = Integer.parseInt(first.get(0)[1]);
         await().atMost(Duration.ofSeconds(30)).until(() -> statusLines(screen()).stream()
@@ -142,6 +142,13 @@ class CliTerminalIT {
     }
 
     private static final java.util.Set<String> SLOW = java.util.Set.of("slow1", "slow2");
+
+    /** Whether the screen shows the status lines of slow1 and slow2 running their commands, and no other. */
+    private static boolean running(String screen) {
+        List<String[]> lines = statusLines(screen);
+        return names(lines).equals(SLOW) && lines.size() == 2
+                && lines.stream().allMatch(l -> l[2].startsWith("run: running [sh, -c, echo started;"));
+    }
 
     private static java.util.Set<String> names(List<String[]> statusLines) {
         return statusLines.stream().map(l -> l[0]).collect(java.util.stream.Collectors.toSet());
