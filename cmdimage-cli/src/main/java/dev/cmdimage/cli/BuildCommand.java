@@ -109,8 +109,10 @@ final class BuildCommand implements Callable<Integer> {
         }
         String text = output == OutputFormat.json ? codec.listToJson(result.objects())
                 : codec.listToYaml(result.objects());
-        cli.out().print(text.endsWith("\n") ? text : text + "\n");
-        cli.out().flush();
+        reporter.aside(() -> {
+            cli.out().print(text.endsWith("\n") ? text : text + "\n");
+            cli.out().flush();
+        });
         return result.succeeded() ? Main.OK : Main.BUILD_FAILED;
     }
 

@@ -195,6 +195,28 @@ final class StderrReporter implements BuildListener, CmdImageController.Listener
         about(name, message);
     }
 
+    /**
+     * Runs {@code write}, which writes elsewhere (stdout), with the status lines erased, and draws them again after:
+     * on a terminal that shows stdout too, its lines then scroll above the status lines like stderr's.
+     */
+    void aside(Runnable write) {
+        synchronized (err) {
+            if (statusLines == null) {
+                write.run();
+                return;
+            }
+            StringBuilder sb = new StringBuilder();
+            statusLines.erase(sb);
+            err.print(sb);
+            err.flush();
+            write.run();
+            sb.setLength(0);
+            statusLines.draw(sb);
+            err.print(sb);
+            err.flush();
+        }
+    }
+
     /** Stops redrawing the status lines and erases them. */
     @Override
     public void close() {

@@ -100,7 +100,7 @@ final class WatchCommand implements Callable<Integer> {
         CmdImageController.Listener printer = (object, deleted) -> {
             reporter.changed(object, deleted);
             if (!deleted) {
-                print(codec, object);
+                reporter.aside(() -> print(codec, object));
             }
         };
         try (Wiring wiring = Wiring.start(cli, store, input.baseDir(), options.timeout, parallelism, reporter,

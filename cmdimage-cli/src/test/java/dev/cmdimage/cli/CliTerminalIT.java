@@ -101,6 +101,28 @@ class CliTerminalIT {
     }
 
     @Test
+    void watchKeepsItsStatusLinesBelowWhatItPrintsOnTheSameTerminalAndCtrlCEndsItWith130() throws Exception {
+        start("", "watch builds.yaml", false);
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> running(screen()));
+        // stdout's YAML documents scroll above the status lines too: they stay the last lines, each once
+        await().atMost(Duration.ofSeconds(30)).until(() -> screen().contains("ref: fast:tilt-build-"));
+        String screen = screen();
+        List<String> lines = screen.lines().filter(l -> !l.isBlank()).toList();
+        assertThat(lines).as(screen).contains("kind: CmdImage");
+        assertThat(statusLines(String.join("\n", lines.subList(lines.size() - 2, lines.size())))).as(screen).hasSize(2);
+        assertThat(statusLines(screen)).as(screen).hasSize(2);
+
+        tmux("send-keys", "-t", "0", "C-c");
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(tmp.resolve("exit.txt")));
+        assertThat(Files.readString(tmp.resolve("exit.txt")).strip()).isEqualTo("130");
+        String end = screen();
+        assertThat(statusLines(end)).as(end).isEmpty();
+        assertThat(end).contains("[slow1] completed with error: build cancelled");
+    }
+
+    @Test
     void aPipeGetsPlainLinesWithEveryStep() throws IOException {
         Files.writeString(tmp.resolve("go"), "");
 
@@ -125,9 +147,14 @@ class CliTerminalIT {
 
     /** Starts the jar in a detached tmux session, stderr on its terminal, stdout to out.yaml, status to exit.txt. */
     private void start(String env, String args) throws Exception {
+        start(env, args, true);
+    }
+
+    /** Starts the jar in a detached tmux session, stderr (and stdout unless {@code stdoutToFile}) on its terminal. */
+    private void start(String env, String args, boolean stdoutToFile) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String command = "cd '" + tmp + "' && env " + env + " '" + java + "' -jar '" + JarProcess.JAR + "' " + args
-                + " > out.yaml; echo $? > exit.txt; sleep 600";
+                + (stdoutToFile ? " > out.yaml" : "") + "; echo $? > exit.txt; sleep 600";
         tmux("new-session", "-d", "-x", "160", "-y", "50", command);
     }
 
