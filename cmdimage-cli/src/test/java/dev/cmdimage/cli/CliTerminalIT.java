@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -22,9 +21,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The real jar on a real terminal: a tmux session of its own (its own server socket) runs it with stderr on the
- * pane's pty and stdout to a file, and the test reads the screen as the terminal renders it. And the same jar on a
- * pipe, for contrast, and watch's exit status on SIGTERM.
+ * The real jar on a real terminal: a tmux session of its own (its own server, its socket in the temporary directory)
+ * runs it with stderr on the pane's pty (stdout to a file, or on the pty too), and the test reads the screen as the
+ * terminal renders it. And the same jar on a pipe, for contrast, and watch's exit status on SIGTERM.
  */
 class CliTerminalIT {
     private static final String ESC = "\u001b";
@@ -34,7 +33,6 @@ class CliTerminalIT {
     @TempDir
     Path tmp;
 
-    private final String server = "cmdimage-it-" + UUID.randomUUID();
 
     @BeforeEach
     void file() throws IOException {
@@ -192,7 +190,8 @@ class CliTerminalIT {
     }
 
     private String tmux(String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of("tmux", "-L", server));
+        // a server of this test's own, its socket in the temporary directory (so nothing is left in /tmp/tmux-UID)
+        List<String> command = new ArrayList<>(List.of("tmux", "-S", tmp.resolve("tmux.socket").toString()));
         command.addAll(List.of(args));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
