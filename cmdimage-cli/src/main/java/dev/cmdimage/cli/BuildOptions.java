@@ -19,6 +19,10 @@ final class BuildOptions {
                     + " limit).")
     Duration timeout;
 
+    @Option(names = "--parallelism", paramLabel = "N",
+            description = "How many builds may run at once (default: one per processor).")
+    Integer parallelism;
+
     @Option(names = "--image-store", paramLabel = "auto|docker|oci:DIR", defaultValue = "auto",
             description = "Where images are verified and retagged: the Docker engine (docker), an OCI image"
                     + " layout directory (oci:DIR), or auto: the Docker engine when one answers, else"
@@ -42,6 +46,19 @@ final class BuildOptions {
             description = "The client certificate (PEM) and private key (PEM: PKCS#8, or RSA PKCS#1) the OCI image"
                     + " store offers to the registry HOST or HOST:PORT that asks for one (mutual TLS). Repeatable.")
     List<RegistryCertOption> registryCerts = new ArrayList<>();
+
+    /**
+     * The parallelism asked for, checked.
+     *
+     * @throws picocli.CommandLine.ParameterException when it is below 1
+     */
+    Integer parallelism(picocli.CommandLine.Model.CommandSpec spec) {
+        if (parallelism != null && parallelism < 1) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--parallelism must be at least 1, not " + parallelism);
+        }
+        return parallelism;
+    }
 
     /** The image store and pusher these options ask for. */
     ImageStoreChoice.Chosen chooseStore(boolean needed, Cli cli, StderrReporter reporter) {

@@ -16,13 +16,16 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * The objects of one input file, as a {@link CmdImageSet} (which adds an ImageMap for every CmdImage that has none
+ * The objects of one or more input files, merged into one {@link CmdImageSet} (which adds an ImageMap for every CmdImage that has none
  * of its name, orders the builds and resolves relative {@code spec.dir} and {@code spec.outputsImageRefTo} against
  * {@link #baseDir()}); the objects themselves are kept as written, so that they print as written. What is left here
- * is what the command line adds: reading FILE or stdin, and refusing a file without objects.
+ * is what the command line adds: reading FILE or stdin, and refusing a file without objects. Names are unique per
+ * kind across the files, as {@code kubectl apply -f a -f b} wants them.
  */
 final class FileInput {
     /** The argument that means stdin. */
@@ -38,12 +41,15 @@ final class FileInput {
         this.set = set;
     }
 
-    /** How the file is named in messages: the argument as given, or {@code stdin}. */
+    /** How the files are named in messages: each argument as given ({@code stdin} for -), comma-separated. */
     String source() {
         return source;
     }
 
-    /** The directory relative paths of the file resolve against: FILE's directory, or the working directory. */
+    /**
+     * The directory relative paths of the first file resolve against: its directory, or the working directory for
+     * stdin (each CmdImage has its own file's directory, see {@link CmdImageSet#baseDirectory(String)}).
+     */
     Path baseDir() {
         return baseDir;
     }
@@ -56,6 +62,23 @@ final class FileInput {
     /** The objects of the file, in file order, as read. */
     List<ApiObject> objects() {
         return set.objects();
+    }
+
+    /**
+     * Only the named CmdImages and the CmdImages they need (see {@link CmdImageSet#select}); every CmdImage when
+     * {@code names} is empty.
+     *
+     * @throws UsageException naming a name no file holds a CmdImage of
+     */
+    FileInput select(List<String> names) throws UsageException {
+        if (names.isEmpty()) {
+            return this;
+        }
+        try {
+            return new FileInput(source, baseDir, set.select(names));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
     }
 
     /** Every CmdImage of the file, lists flattened, in file order. */
@@ -82,16 +105,54 @@ final class FileInput {
     }
 
     /**
+     * Reads, parses and checks every file ({@code -} for stdin, at most once) as one set: the problems of every
+     * file, and every name given in two of them.
+     *
+     * @throws UsageException listing every problem; nothing may run
+     */
+    static FileInput load(List<String> files, Cli cli, CmdImageCodec codec) throws UsageException {
+        Map<String, String> texts = new LinkedHashMap<>();
+        List<String> problems = new ArrayList<>();
+        for (String file : files) {
+            if (texts.containsKey(file)) {
+                problems.add(sourceName(file) + " is given more than once");
+                continue;
+            }
+            try {
+                texts.put(file, readText(file, cli));
+            } catch (UsageException e) {
+                problems.addAll(e.problems());
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new UsageException(problems);
+        }
+        return parse(texts, cli, codec);
+    }
+
+    /**
      * Parses and checks {@code text}, the content of FILE, as {@link #load} does.
      *
      * @throws UsageException listing every problem; nothing may run
      */
     static FileInput parse(String file, String text, Cli cli, CmdImageCodec codec) throws UsageException {
-        String source = sourceName(file);
-        Path baseDir = baseDir(file, cli);
+        Map<String, String> texts = new LinkedHashMap<>();
+        texts.put(file, text);
+        return parse(texts, cli, codec);
+    }
+
+    /**
+     * Parses and checks the content of each file (file to text, in order) as one set, as {@link #load} does.
+     *
+     * @throws UsageException listing every problem; nothing may run
+     */
+    static FileInput parse(Map<String, String> texts, Cli cli, CmdImageCodec codec) throws UsageException {
+        CmdImageSet.Builder builder = CmdImageSet.builder().codec(codec);
+        texts.forEach((file, text) -> builder.text(sourceName(file), text, baseDir(file, cli)));
+        String source = String.join(", ", texts.keySet().stream().map(FileInput::sourceName).toList());
         CmdImageSet set;
         try {
-            set = CmdImageSet.builder().codec(codec).text(source, text, baseDir).build();
+            set = builder.build();
         } catch (ValidationException e) {
             throw new UsageException(e.problems().stream().map(Problem::toString).toList());
         }
@@ -99,7 +160,7 @@ final class FileInput {
             throw new UsageException(source + ": no objects: expected CmdImage, CmdImageList, ImageMap or Cluster"
                     + " objects");
         }
-        return new FileInput(source, baseDir, set);
+        return new FileInput(source, baseDir(texts.keySet().iterator().next(), cli), set);
     }
 
     /** Prints each problem on its own line of stderr. */

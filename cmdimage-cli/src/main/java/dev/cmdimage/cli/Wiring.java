@@ -48,6 +48,16 @@ final class Wiring implements AutoCloseable {
      */
     static Wiring start(Cli cli, ImageStoreChoice.Chosen store, Path baseDir, Duration timeout,
             StderrReporter reporter, CmdImageController.Listener listener, Map<String, CmdImageStatus> notBuilt) {
+        return start(cli, store, baseDir, timeout, null, reporter, listener, notBuilt);
+    }
+
+    /**
+     * Wires everything up, as {@link #start(Cli, ImageStoreChoice.Chosen, Path, Duration, StderrReporter,
+     * CmdImageController.Listener, Map)} does, with at most {@code parallelism} builds at once ({@code null}: one
+     * per processor).
+     */
+    static Wiring start(Cli cli, ImageStoreChoice.Chosen store, Path baseDir, Duration timeout, Integer parallelism,
+            StderrReporter reporter, CmdImageController.Listener listener, Map<String, CmdImageStatus> notBuilt) {
         // owning the JVM, the signal guard cancels the builds through the controller, so that they end as
         // "build cancelled"; the runner's own hook would race it and kill the commands first. Not owning it (run
         // in-process), the CLI asks the runner for its hook (the library's default is none).
@@ -66,6 +76,9 @@ final class Wiring implements AutoCloseable {
                 .clusterSharesImageStore(store.sharesImageStore());
         if (timeout != null) {
             controller.buildTimeout(timeout);
+        }
+        if (parallelism != null) {
+            controller.maxParallelBuilds(parallelism);
         }
         CmdImageSetController.Builder sets = CmdImageSetController.builder(controller);
         notBuilt.forEach(sets::notBuilt);
