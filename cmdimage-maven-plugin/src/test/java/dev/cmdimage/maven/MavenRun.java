@@ -100,6 +100,10 @@ final class MavenRun {
             log = dir.resolve("build-" + n + ".log");
         }
         pb.redirectOutput(log.toFile());
+        // the test services' CMDIMAGE_TEST_AUTH_* variables are secrets by their names (AUTH), so the library would
+        // mask their values (the registry's address, the user "cmdimage") wherever the build repeats them; the
+        // inner build gets what it needs through its arguments and settings.xml
+        pb.environment().keySet().removeIf(k -> k.startsWith("CMDIMAGE_TEST_") && dev.cmdimage.api.Redaction.isSecretKey(k));
         env.forEach((k, v) -> {
             if (v == null) {
                 pb.environment().remove(k);
