@@ -9,6 +9,7 @@ import dev.cmdimage.api.CmdImageException;
 import dev.cmdimage.api.CmdImageList;
 import dev.cmdimage.api.CmdImageStatus;
 import dev.cmdimage.api.DependencyNotReadyException;
+import dev.cmdimage.api.FileWatch;
 import dev.cmdimage.api.ImageMap;
 import dev.cmdimage.api.MicroTime;
 import dev.cmdimage.api.Subscription;
@@ -217,6 +218,8 @@ public final class CmdImageSetController implements AutoCloseable {
                 now = controller.imageMap(o.name());
             } else if (o instanceof Cluster) {
                 now = controller.cluster(o.name());
+            } else if (o instanceof FileWatch) {
+                now = controller.fileWatch(o.name());
             } else {
                 now = Optional.empty();
             }

@@ -1,0 +1,88 @@
+package dev.cmdimage.core.set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cmdimage.api.ApiObject;
+import dev.cmdimage.api.FileWatch;
+import dev.cmdimage.core.CmdImageSet;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The FileWatch {@code image:<name>} a {@link CmdImageSet} creates for {@code cmdimage.dev/deps}. */
+class ImplicitFileWatchTest {
+    @TempDir
+    Path tmp;
+
+    private static final String APP = """
+            apiVersion: tilt.dev/v1alpha1
+            kind: CmdImage
+            metadata:
+              name: app
+              annotations:
+                cmdimage.dev/deps: "src, Dockerfile"
+            spec:
+              ref: localhost:5000/app
+              args: ["true"]
+            ---
+            apiVersion: tilt.dev/v1alpha1
+            kind: CmdImage
+            metadata: {name: other}
+            spec: {ref: other, args: ["true"]}
+            """;
+
+    private Path write(String relative, String text) throws IOException {
+        Path p = tmp.resolve(relative);
+        Files.createDirectories(p.getParent());
+        Files.writeString(p, text);
+        return p;
+    }
+
+    @Test
+    void depsBecomeAFileWatchOfAbsolutePathsRelativeToTheFile() throws Exception {
+        Path file = write("project/cmdimage.yaml", APP);
+        Files.createDirectories(tmp.resolve("project/src"));
+
+        CmdImageSet set = CmdImageSet.read(file);
+
+        Path project = tmp.resolve("project").toAbsolutePath().normalize();
+        assertThat(set.createdFileWatches()).containsExactly(FileWatch.of("image:app",
+                List.of(project.resolve("src").toString(), project.resolve("Dockerfile").toString())));
+        List<ApiObject> toApply = set.toApply();
+        assertThat(toApply.indexOf(set.createdFileWatches().get(0)))
+                .as("applied before the CmdImages").isLessThan(toApply.indexOf(set.cmdImage("app").orElseThrow()));
+        assertThat(set.objects()).as("the objects stay as written").hasSize(2);
+    }
+
+    @Test
+    void aDockerignoreInAWatchedDirectoryBecomesAnIgnore() throws Exception {
+        Path file = write("project/cmdimage.yaml", APP);
+        write("project/src/.dockerignore", "# generated\n*.log\n\n!keep.log\nnode_modules\n");
+
+        FileWatch fw = CmdImageSet.read(file).createdFileWatches().get(0);
+
+        Path src = tmp.resolve("project/src").toAbsolutePath().normalize();
+        assertThat(fw.spec().ignores()).containsExactly(
+                new FileWatch.IgnoreDef(src.toString(), List.of("*.log", "!keep.log", "node_modules")));
+    }
+
+    @Test
+    void aGivenFileWatchOfThatNameWins() throws Exception {
+        Path file = write("project/cmdimage.yaml", APP + """
+                ---
+                apiVersion: tilt.dev/v1alpha1
+                kind: FileWatch
+                metadata: {name: "image:app"}
+                spec: {watchedPaths: [elsewhere]}
+                """);
+
+        CmdImageSet set = CmdImageSet.read(file);
+
+        assertThat(set.createdFileWatches()).isEmpty();
+        assertThat(set.toApply()).filteredOn(o -> o instanceof FileWatch)
+                .containsExactly(FileWatch.of("image:app", List.of("elsewhere")));
+    }
+}
