@@ -20,7 +20,9 @@ import picocli.CommandLine.Parameters;
         description = "Applies FILE, then re-applies it every time it changes on disk (objects removed from it"
                 + " are deleted), and prints every object each time it changes: one JSON object per line with"
                 + " -o json, YAML documents separated by --- otherwise. A CmdImage is rebuilt when its spec changes"
-                + " or an ImageMap it depends on resolves to a new image. When FILE becomes invalid, its problems"
+                + " or an ImageMap it depends on resolves to a new image, and when a file it depends on changes"
+                + " (annotations cmdimage.dev/deps and cmdimage.dev/file-watches). A line \"rebuild NAME\" on stdin"
+                + " rebuilds the CmdImage NAME now. When FILE becomes invalid, its problems"
                 + " are printed and the previous objects are kept. SIGINT/SIGTERM cancels the builds in flight and"
                 + " exits.",
         footerHeading = "%nExit status:%n",
@@ -79,7 +81,9 @@ final class WatchCommand implements Callable<Integer> {
                 Map.of())) {
             wiring.sync(input.set());
             String problemsShown = null;
+            StdinCommands commands = new StdinCommands(cli.in());
             while (sleep()) {
+                commands.poll().forEach(c -> run(c, wiring, reporter));
                 String now;
                 try {
                     now = FileInput.readText(file, cli);
@@ -107,6 +111,17 @@ final class WatchCommand implements Callable<Integer> {
             }
         }
         return STOPPED;
+    }
+
+    /** A command from stdin: {@code rebuild NAME}. */
+    private static void run(StdinCommands.Command command, Wiring wiring, StderrReporter reporter) {
+        if (command instanceof StdinCommands.Rebuild r) {
+            if (!wiring.rebuild(r.name())) {
+                reporter.info("rebuild: no CmdImage named \"" + StderrReporter.escape(r.name()) + "\"");
+            }
+        } else if (command instanceof StdinCommands.Unknown u) {
+            reporter.info(u.problem());
+        }
     }
 
     private String showOnce(UsageException e, String shown, String suffix) {

@@ -9,6 +9,7 @@ import dev.cmdimage.core.CmdImageSetController;
 import dev.cmdimage.core.CmdImageSetResult;
 import dev.cmdimage.core.CmdImages;
 import dev.cmdimage.core.JdkProcessRunner;
+import dev.cmdimage.core.OciLayoutStore;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -64,6 +65,9 @@ final class Wiring implements AutoCloseable {
         if (timeout != null) {
             controller.buildTimeout(timeout);
         }
+        if (store.store() instanceof OciLayoutStore oci) {
+            controller.neverWatch(oci.directory()); // the store's writes must not rebuild a build watching its dir
+        }
         CmdImageSetController.Builder sets = CmdImageSetController.builder(controller);
         notBuilt.forEach(sets::notBuilt);
         return new Wiring(sets.build(), builder, runner, store, cli, listener);
@@ -72,6 +76,19 @@ final class Wiring implements AutoCloseable {
     /** Makes the controller hold the objects of {@code set}; does nothing once the run is cancelled. */
     void sync(CmdImageSet set) {
         sets.sync(set);
+    }
+
+    /**
+     * Rebuilds the CmdImage {@code name} now (reason {@code triggered}).
+     *
+     * @return {@code false} when there is no CmdImage of that name, or the run is being stopped
+     */
+    boolean rebuild(String name) {
+        try {
+            return sets.controller().trigger(name);
+        } catch (IllegalStateException closed) {
+            return false;
+        }
     }
 
     /** How every CmdImage of the last set synced ended (call after {@link #awaitIdle()}). */
