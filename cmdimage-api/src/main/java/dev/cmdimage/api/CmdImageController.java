@@ -92,7 +92,8 @@ public interface CmdImageController extends AutoCloseable {
     /**
      * Rebuilds the CmdImage of that name now, whether or not anything changed, with {@code reason} as its
      * {@code building} reason. When it is building, one rebuild follows the build in flight (never a cancel); when
-     * it waits for a dependency, it builds once that is ready.
+     * it waits for a dependency, it builds once that is ready; a trigger before its first build started is that
+     * build (reason {@code build requested}).
      *
      * @param name   the CmdImage's {@code metadata.name}
      * @param reason why, e.g. {@code triggered} (shown in the status), or {@code null} for {@code triggered}
