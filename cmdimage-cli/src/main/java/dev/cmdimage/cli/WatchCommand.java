@@ -78,7 +78,7 @@ final class WatchCommand implements Callable<Integer> {
             }
         };
         try (Wiring wiring = Wiring.start(cli, store, input.baseDir(), options.timeout, reporter, printer,
-                Map.of())) {
+                Map.of(), true)) {
             wiring.sync(input.set());
             String problemsShown = null;
             StdinCommands commands = new StdinCommands(cli.in());

@@ -48,6 +48,16 @@ final class Wiring implements AutoCloseable {
      */
     static Wiring start(Cli cli, ImageStoreChoice.Chosen store, Path baseDir, Duration timeout,
             StderrReporter reporter, CmdImageController.Listener listener, Map<String, CmdImageStatus> notBuilt) {
+        return start(cli, store, baseDir, timeout, reporter, listener, notBuilt, false);
+    }
+
+    /**
+     * Wires everything up; with {@code watchFiles}, the FileWatches of each set synced are watched and changed files
+     * rebuild ({@code watch}); without, each CmdImage builds once ({@code build}).
+     */
+    static Wiring start(Cli cli, ImageStoreChoice.Chosen store, Path baseDir, Duration timeout,
+            StderrReporter reporter, CmdImageController.Listener listener, Map<String, CmdImageStatus> notBuilt,
+            boolean watchFiles) {
         // owning the JVM, the signal guard cancels the builds through the controller, so that they end as
         // "build cancelled"; the runner's own hook would race it and kill the commands first. Not owning it (run
         // in-process), the CLI asks the runner for its hook (the library's default is none).
@@ -68,7 +78,7 @@ final class Wiring implements AutoCloseable {
         if (store.store() instanceof OciLayoutStore oci) {
             controller.neverWatch(oci.directory()); // the store's writes must not rebuild a build watching its dir
         }
-        CmdImageSetController.Builder sets = CmdImageSetController.builder(controller);
+        CmdImageSetController.Builder sets = CmdImageSetController.builder(controller).watchFiles(watchFiles);
         notBuilt.forEach(sets::notBuilt);
         return new Wiring(sets.build(), builder, runner, store, cli, listener);
     }

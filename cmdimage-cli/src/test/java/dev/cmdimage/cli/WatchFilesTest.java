@@ -2,6 +2,7 @@ package dev.cmdimage.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.cmdimage.api.ApiObject;
 import dev.cmdimage.api.CmdImage;
@@ -154,5 +155,17 @@ class WatchFilesTest {
         assertThat(StdinCommands.parse("  rebuild   app  ")).isEqualTo(new StdinCommands.Rebuild("app"));
         assertThat(StdinCommands.parse("rebuild")).isInstanceOf(StdinCommands.Unknown.class);
         assertThat(StdinCommands.parse("rebuild a b")).isInstanceOf(StdinCommands.Unknown.class);
+    }
+
+    @Test
+    void buildWatchesNothingSoACommandWritingIntoItsDepsBuildsOnce() throws Exception {
+        Files.writeString(tmp.resolve("cmdimage.yaml"), APP.replace("echo built",
+                "echo x >> generated.txt; sleep 1; echo run >> runs.log"));
+
+        CliRun run = assertTimeoutPreemptively(Duration.ofSeconds(60),
+                () -> CliRun.run(tmp, "build", "-o", "json", "--image-store", "oci:store", "cmdimage.yaml"));
+
+        assertThat(run.exit).as(run.err).isZero();
+        assertThat(Files.readAllLines(tmp.resolve("runs.log"))).containsExactly("run");
     }
 }

@@ -261,13 +261,14 @@ public final class CmdImageSet {
     /**
      * Builds every CmdImage once through a controller configured by {@code controller} (parallelism, timeout,
      * listener, environment...), as {@link #build(CmdImageBuilder)} does; the controller is closed on return. Sets
-     * the base directories of {@code controller} (see {@link CmdImageSetController}).
+     * the base directories of {@code controller} (see {@link CmdImageSetController}). Files are not watched: each
+     * CmdImage builds once.
      *
      * @throws InterruptedException when interrupted, after the builds in flight were cancelled and their processes
      *                              are gone
      */
     public CmdImageSetResult build(CmdImageControllers.Builder controller) throws InterruptedException {
-        try (CmdImageSetController c = CmdImageSetController.builder(controller).build()) {
+        try (CmdImageSetController c = CmdImageSetController.builder(controller).watchFiles(false).build()) {
             c.sync(this);
             while (!c.controller().awaitIdle(POLL)) {
                 if (Thread.currentThread().isInterrupted()) {

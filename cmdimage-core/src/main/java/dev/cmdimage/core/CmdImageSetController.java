@@ -40,6 +40,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class CmdImageSetController implements AutoCloseable {
     private final CmdImageController controller;
     private final Map<String, CmdImageStatus> notBuilt;
+    private final boolean watchFiles;
     private final Subscription subscription;
     /** The latest version of every object the controller reported, for when it can no longer be asked. */
     private final Map<String, ApiObject> latest = new ConcurrentHashMap<>();
@@ -50,6 +51,7 @@ public final class CmdImageSetController implements AutoCloseable {
 
     private CmdImageSetController(Builder b) {
         this.notBuilt = Map.copyOf(b.notBuilt);
+        this.watchFiles = b.watchFiles;
         b.controllers.baseDirectories(image -> {
             CmdImageSet set = current;
             return set == null ? null : set.baseDirectory(image.name()).orElse(null);
@@ -101,6 +103,9 @@ public final class CmdImageSetController implements AutoCloseable {
             try {
                 for (ApiObject o : next.toApply()) {
                     if (o instanceof CmdImage image && notBuilt.containsKey(image.name())) {
+                        continue;
+                    }
+                    if (o instanceof FileWatch && !watchFiles) {
                         continue;
                     }
                     if (o instanceof ImageMap map && next.publishesTo(map.name())) {
@@ -279,6 +284,7 @@ public final class CmdImageSetController implements AutoCloseable {
     public static final class Builder {
         private final CmdImageControllers.Builder controllers;
         private final Map<String, CmdImageStatus> notBuilt = new LinkedHashMap<>();
+        private boolean watchFiles = true;
 
         private Builder(CmdImageControllers.Builder controllers) {
             this.controllers = Objects.requireNonNull(controllers, "controllers");
@@ -298,6 +304,16 @@ public final class CmdImageSetController implements AutoCloseable {
                         + " with an error: " + status);
             }
             notBuilt.put(name, status);
+            return this;
+        }
+
+        /**
+         * Whether the FileWatches of a set (given, and those {@code cmdimage.dev/deps} creates) are applied, so that
+         * changed files rebuild (default: yes). A run that builds once, like {@link CmdImageSet#build}, says no: its
+         * builds may write into the directories they depend on, which must not rebuild them.
+         */
+        public Builder watchFiles(boolean watch) {
+            this.watchFiles = watch;
             return this;
         }
 

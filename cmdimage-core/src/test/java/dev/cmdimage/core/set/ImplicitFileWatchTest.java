@@ -1,13 +1,18 @@
 package dev.cmdimage.core.set;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.cmdimage.api.ApiObject;
 import dev.cmdimage.api.FileWatch;
 import dev.cmdimage.core.CmdImageSet;
+import dev.cmdimage.core.CmdImageSetResult;
+import dev.cmdimage.core.CmdImages;
+import dev.cmdimage.core.JdkProcessRunner;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -84,5 +89,28 @@ class ImplicitFileWatchTest {
         assertThat(set.createdFileWatches()).isEmpty();
         assertThat(set.toApply()).filteredOn(o -> o instanceof FileWatch)
                 .containsExactly(FileWatch.of("image:app", List.of("elsewhere")));
+    }
+
+    @Test
+    void buildingOnceWatchesNothingSoABuildWritingIntoItsDepsEndsOnce() throws Exception {
+        Path file = write("project/cmdimage.yaml", """
+                apiVersion: tilt.dev/v1alpha1
+                kind: CmdImage
+                metadata:
+                  name: app
+                  annotations:
+                    cmdimage.dev/deps: "src"
+                spec:
+                  ref: app
+                  outputMode: remote
+                  args: ["sh", "-c", "echo x >> src/generated.txt; sleep 1; echo run >> runs.txt"]
+                """);
+        Files.createDirectories(tmp.resolve("project/src"));
+
+        CmdImageSetResult result = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> CmdImageSet.read(file)
+                .build(CmdImages.builder().processRunner(new JdkProcessRunner()).build()));
+
+        assertThat(result.succeeded()).as("%s", result).isTrue();
+        assertThat(Files.readAllLines(tmp.resolve("project/runs.txt"))).containsExactly("run");
     }
 }
