@@ -86,6 +86,7 @@ class FileWatchCodecTest {
                 MicroTime.parse("2026-11-29T12:00:05.5Z"), List.of("/src/app/main.go")));
         assertThat(fw.status().extra()).containsKey("disableStatus"); // kept for the round trip
         assertThat(codec.toJson(fw)).isEqualTo(WIRE);
+        assertThat(codec.read(codec.toYaml(fw), "yaml")).containsExactly(fw);
     }
 
     @Test
