@@ -214,6 +214,20 @@ class FileWatchControllerTest {
         await().atMost(WAIT).until(() -> c.fileWatch("gone").orElseThrow().status().error() != null);
         assertThat(c.fileWatch("gone").orElseThrow().status().error())
                 .isEqualTo("cannot watch " + dir.resolve("no/such/dir/file") + ": neither it nor its directory exists");
+        assertThat(c.fileWatch("gone").orElseThrow().status().monitorStartTime()).isNull();
+    }
+
+    @Test
+    void aPathThatCouldNotBeWatchedIsTriedAgainWhenTheWatchesChange() throws Exception {
+        CmdImageController c = controller();
+        c.apply(FileWatch.of("late", List.of("late/file.txt")));
+        await().atMost(WAIT).until(() -> c.fileWatch("late").orElseThrow().status().error() != null);
+
+        Files.createDirectories(dir.resolve("late"));
+        watch(c, FileWatch.of("other", List.of("late"))); // any change of the watches
+
+        await().atMost(WAIT).until(() -> c.fileWatch("late").orElseThrow().status().monitorStartTime() != null);
+        assertThat(c.fileWatch("late").orElseThrow().status().error()).isNull();
     }
 
     @Test

@@ -260,8 +260,10 @@ public final class FileWatcher implements AutoCloseable {
             }
         }
         Map<Path, String> errors = new HashMap<>();
+        Set<Path> added = new LinkedHashSet<>();
         for (Path root : wanted) {
             if (!roots.containsKey(root)) {
+                added.add(root); // new, or failed before: tried (again)
                 String error = addRoot(ws, root);
                 if (error != null) {
                     errors.put(root, error);
@@ -270,7 +272,8 @@ public final class FileWatcher implements AutoCloseable {
         }
         pending.keySet().retainAll(active.keySet());
         for (Map.Entry<String, Watch> e : next.watches().entrySet()) {
-            if (e.getValue().equals(before.get(e.getKey()))) {
+            boolean retried = e.getValue().roots().stream().anyMatch(added::contains);
+            if (e.getValue().equals(before.get(e.getKey())) && !retried) {
                 continue;
             }
             List<String> failed = new ArrayList<>();
@@ -287,10 +290,22 @@ public final class FileWatcher implements AutoCloseable {
         }
     }
 
-    /** Registers a root; returns why it cannot be watched, or {@code null}. */
+    /**
+     * Registers a root; returns why it cannot be watched, or {@code null}. A root that cannot be watched is left
+     * out, so that the next change of the watches tries it again.
+     */
     private String addRoot(WatchService ws, Path root) {
         RootReg reg = new RootReg();
         roots.put(root, reg);
+        String error = registerRoot(ws, root, reg);
+        if (error != null) {
+            roots.remove(root);
+            reg.dirs.forEach(this::release);
+        }
+        return error;
+    }
+
+    private String registerRoot(WatchService ws, Path root, RootReg reg) {
         try {
             if (Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
                 reg.tree = true;
