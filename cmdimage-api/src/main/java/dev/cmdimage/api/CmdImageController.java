@@ -105,7 +105,7 @@ public interface CmdImageController extends AutoCloseable {
         throw new UnsupportedOperationException("this controller cannot rebuild on demand");
     }
 
-    /** Rebuilds the CmdImage of that name now with the reason {@code triggered}: see {@link #trigger(String, String)}. */
+    /** Rebuilds the CmdImage of that name now, reason {@code triggered}: see {@link #trigger(String, String)}. */
     default boolean trigger(String name) {
         return trigger(name, null);
     }

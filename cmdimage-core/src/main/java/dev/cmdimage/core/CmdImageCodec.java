@@ -132,7 +132,8 @@ public final class CmdImageCodec {
     /**
      * Reads JSON or YAML: one or more YAML documents ({@code ---}), or JSON (one value, or several one after
      * the other, as {@link #toJsonLine} writes them). A document holds one object of kind CmdImage,
-     * CmdImageList, ImageMap, Cluster, FileWatch, or an {@code apiVersion: v1, kind: List} whose items are such objects.
+     * CmdImageList, ImageMap, Cluster, FileWatch, or an {@code apiVersion: v1, kind: List} whose items are such
+     * objects.
      *
      * <p>Only the structure is checked here (kinds, versions, types); use {@link Validation} or
      * {@link #readValid} for the rules of each field.

@@ -37,8 +37,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Closing the controller cancels its builds and returns once they have stopped (no process of theirs is left,
  * bounded by two minutes should a plug-in ignore cancellation), then ends the controller's threads
- * ({@code cmdimage-controller-<n>}, and {@code cmdimage-controller-<n>-watch} once it holds a FileWatch). It does not close the {@link CmdImageBuilder}: close that after the
- * controller (try-with-resources closes in reverse order, as above).
+ * ({@code cmdimage-controller-<n>}, and {@code cmdimage-controller-<n>-watch} once it holds a FileWatch). It does
+ * not close the {@link CmdImageBuilder}: close that after the controller (try-with-resources closes in reverse
+ * order, as above).
  */
 public final class CmdImageControllers {
     private CmdImageControllers() {}

@@ -88,7 +88,8 @@ public final class ObjectDecoder {
                             problems.add(Problem.required(item.child("kind")));
                         }
                     } else if (itemKind.equals(Wire.LIST_KIND) || !KINDS.contains(itemKind)) {
-                        problems.add(Problem.unsupported(item.child("kind"), itemKind, KINDS.subList(0, KINDS.size() - 1)));
+                        problems.add(Problem.unsupported(item.child("kind"), itemKind,
+                                KINDS.subList(0, KINDS.size() - 1)));
                     } else {
                         checkApiVersion(item, ApiObject.API_VERSION);
                         out.add(decodeKind(itemKind, item));

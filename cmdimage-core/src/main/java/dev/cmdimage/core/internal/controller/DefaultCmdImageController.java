@@ -389,7 +389,8 @@ public final class DefaultCmdImageController implements CmdImageController {
     public String toString() {
         synchronized (lock) {
             return "CmdImageController[" + images.size() + " CmdImages, " + maps.size() + " ImageMaps, "
-                    + clusters.size() + " Clusters, " + fileWatches.size() + " FileWatches, " + inFlight + " building" + (closed ? ", closed" : "") + "]";
+                    + clusters.size() + " Clusters, " + fileWatches.size() + " FileWatches, " + inFlight + " building"
+                    + (closed ? ", closed" : "") + "]";
         }
     }
 
