@@ -193,6 +193,29 @@ class FileWatchControllerTest {
     }
 
     @Test
+    void aWatchedDirectoryThatIsDeletedAndCreatedAgainIsWatchedAgain() throws Exception {
+        write(dir.resolve("src/a/old.txt"), "1");
+        CmdImageController c = controller();
+        watch(c, FileWatch.of("src", List.of("src")));
+        c.apply(image("app", "src"));
+        assertThat(c.awaitIdle(WAIT)).isTrue();
+
+        Files.delete(dir.resolve("src/a/old.txt"));
+        Files.delete(dir.resolve("src/a"));
+        Files.delete(dir.resolve("src"));
+        builder.awaitBuild("app", 1);
+        assertThat(c.awaitIdle(WAIT)).isTrue();
+
+        write(dir.resolve("src/new.txt"), "2");
+        builder.awaitBuild("app", 2);
+        assertThat(c.awaitIdle(WAIT)).isTrue();
+        write(dir.resolve("src/new.txt"), "3");
+        builder.awaitBuild("app", 3);
+        assertThat(c.awaitIdle(WAIT)).isTrue();
+        assertThat(reasons("app").get(3)).isEqualTo("files changed: src/new.txt");
+    }
+
+    @Test
     void aWatchedFileIsWatchedThroughItsDirectoryEvenBeforeItExists() throws Exception {
         CmdImageController c = controller();
         write(dir.resolve("other.txt"), "not watched");

@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>a watched directory is watched recursively; a directory created under it is registered at once, and the
  *       files already in it count as changed (they may have been written before the registration);</li>
- *   <li>a watched file is watched through its directory (the file may be replaced, deleted or not exist yet);</li>
+ *   <li>a watched file is watched through its directory (the file may be replaced, deleted or not exist yet); so is
+ *       a watched directory that is deleted, until it is created again;</li>
  *   <li>lost events (an overflow) are answered with a rescan and one batch naming every watched path;</li>
  *   <li>changes inside a {@code .git} directory, under a path that must never trigger, or ignored by a watch's
  *       rules are dropped (and directories named {@code .git} or that must never trigger are not registered);</li>
@@ -416,6 +417,16 @@ public final class FileWatcher implements AutoCloseable {
             keyOf.remove(dir, key);
             refs.remove(dir);
             roots.values().forEach(r -> r.dirs.remove(dir));
+            RootReg gone = roots.get(dir);
+            if (gone != null && gone.tree) {
+                // a watched directory was deleted: watch its parent for it to come back (then it is a tree again)
+                roots.remove(dir);
+                gone.dirs.forEach(this::release);
+                String error = addRoot(ws, dir);
+                if (error != null) {
+                    LOG.debug("file watcher {}: {}", threadName, error);
+                }
+            }
         }
     }
 
