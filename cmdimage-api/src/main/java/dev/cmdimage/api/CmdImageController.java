@@ -16,7 +16,8 @@ import org.jspecify.annotations.Nullable;
  * {@value FileWatch#FILE_WATCHES_ANNOTATION} and {@value FileWatch#DEPS_ANNOTATION}), with the reason
  * {@code files changed: <up to 3 paths> (+N more)}: changes are watched with file system events, debounced (a burst
  * of saves is one build), and changes during a build queue one rebuild after it. Changes inside {@code .git}
- * directories, the image store's directory and a build's {@code outputsImageRefTo} file never trigger a build.
+ * directories, under the paths the controller is told never to watch (the image store's directory) and to a build's
+ * {@code outputsImageRefTo} file never trigger a build.
  * {@link #trigger(String, String)} rebuilds on demand.
  *
  * <p>What a CmdImage shows: {@code waiting} names exactly what it waits for ({@code waiting for image map base},

@@ -257,9 +257,13 @@ public record FileWatch(ObjectMeta metadata, Spec spec, Status status) implement
      * One batch of changes ({@code FileEvent}).
      *
      * @param time      when the batch was seen (required on the wire)
-     * @param seenFiles the paths that were created, changed or deleted
+     * @param seenFiles the paths that were created, changed or deleted (the controller lists the first
+     *                  {@value #MAX_SEEN_FILES} of a batch)
      */
     public record FileEvent(@Nullable MicroTime time, List<String> seenFiles) {
+        /** How many paths of one batch the controller lists. */
+        public static final int MAX_SEEN_FILES = 100;
+
         /** A {@code null} list becomes empty; the list is copied. */
         public FileEvent {
             seenFiles = Strings.list(seenFiles);

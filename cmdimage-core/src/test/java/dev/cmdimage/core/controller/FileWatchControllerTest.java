@@ -117,6 +117,9 @@ class FileWatchControllerTest {
         assertThat(c.awaitIdle(WAIT)).isTrue();
         assertThat(reasons("app")).hasSize(2);
         assertThat(reasons("app").get(1)).isEqualTo("files changed: src/f0.txt, src/f1.txt, src/f2.txt (+197 more)");
+        assertThat(c.fileWatch("src").orElseThrow().status().fileEvents()).last()
+                .satisfies(e -> assertThat(e.seenFiles()).hasSize(FileWatch.FileEvent.MAX_SEEN_FILES)
+                        .startsWith(dir.resolve("src/f0.txt").toString()));
     }
 
     @Test

@@ -657,7 +657,8 @@ public final class DefaultCmdImageController implements CmdImageController {
                     return;
                 }
                 MicroTime now = now();
-                List<String> seen = paths.stream().map(Path::toString).toList();
+                List<String> seen = paths.stream().limit(FileWatch.FileEvent.MAX_SEEN_FILES).map(Path::toString)
+                        .toList();
                 setFileWatchStatus(name, s -> {
                     List<FileWatch.FileEvent> events = new ArrayList<>(s.fileEvents());
                     events.add(new FileWatch.FileEvent(now, seen));
