@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code cmdimage watch} rebuilding when a file a CmdImage depends on changes ({@code cmdimage.dev/deps}), and on
  * {@code rebuild NAME} lines on stdin; in process, with real files and real file system events.
  */
-class WatchFilesTest {
+class WatchRebuildTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
 
     @TempDir
