@@ -12,7 +12,8 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code cmdimage} command line: {@code build}, {@code validate} and {@code watch}.
+ * The {@code cmdimage} command line: {@code build}, {@code validate} and {@code watch}, with {@code help} and
+ * {@code completion}.
  *
  * <p>Exit status: 0 when every build completed without error, 1 when a build completed with an error,
  * 2 for unusable input or usage (nothing is run).
@@ -55,6 +56,8 @@ public final class Main {
         cl.addSubcommand("build", new BuildCommand(cli));
         cl.addSubcommand("validate", new ValidateCommand(cli));
         cl.addSubcommand("watch", new WatchCommand(cli));
+        cl.addSubcommand("help", new CommandLine.HelpCommand());
+        cl.addSubcommand("completion", new CompletionCommand());
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.registerConverter(Duration.class, text -> {
             try {
@@ -72,6 +75,7 @@ public final class Main {
         });
         cl.setOut(new PrintWriter(cli.out(), true));
         cl.setErr(new PrintWriter(cli.err(), true));
+        cl.setParameterExceptionHandler(Main::usageError);
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             commandLine.getErr().println("cmdimage: internal error: " + e);
             return BUILD_FAILED;
@@ -82,17 +86,51 @@ public final class Main {
         return status;
     }
 
+    /**
+     * A usage error: one line saying what is wrong (with picocli's suggestions for a mistyped option or command),
+     * one naming the help, exit status 2; not the whole help.
+     */
+    static int usageError(CommandLine.ParameterException e, String[] args) {
+        CommandLine cl = e.getCommandLine();
+        String message = e.getMessage();
+        if (e instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
+            message += " (did you mean " + String.join(" or ", u.getSuggestions()) + "?)";
+        }
+        String command = cl.getCommandSpec().qualifiedName(); // cmdimage, cmdimage build, ...
+        PrintWriter err = cl.getErr();
+        err.println(StderrReporter.escape(command + ": " + message).replace('\n', ' '));
+        err.println("See '" + command + " --help'.");
+        err.flush();
+        return USAGE;
+    }
+
     /** The version of this build of cmdimage. */
     static String version() {
+        return buildInfo("version.properties").getProperty("version", "unknown");
+    }
+
+    /** {@code git rev-parse --short HEAD} when this cmdimage was built, or {@code unknown} (not built from git). */
+    static String commit() {
+        String commit = buildInfo("version.properties").getProperty("commit", "").strip();
+        return commit.isEmpty() || commit.startsWith("${") ? "unknown" : commit;
+    }
+
+    /** When this cmdimage was built (UTC, to the second), or {@code unknown}. */
+    static String buildDate() {
+        String date = buildInfo("version.properties").getProperty("buildDate", "").strip();
+        return date.isEmpty() || date.startsWith("${") ? "unknown" : date;
+    }
+
+    private static Properties buildInfo(String resource) {
         Properties p = new Properties();
-        try (InputStream in = Main.class.getResourceAsStream("version.properties")) {
+        try (InputStream in = Main.class.getResourceAsStream(resource)) {
             if (in != null) {
                 p.load(in);
             }
         } catch (IOException e) {
             // fall through to "unknown"
         }
-        return p.getProperty("version", "unknown");
+        return p;
     }
 
     @Command(name = "cmdimage", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
@@ -101,9 +139,11 @@ public final class Main {
                     + " v1alpha1 API).",
             footerHeading = "%nExit status:%n",
             footer = {
-                "  0  every build completed without error (validate: the file is valid)",
-                "  1  a build completed with an error (its status is still printed)",
-                "  2  unusable input or usage; nothing was run"},
+                "    0  every build completed without error (validate: the file is valid)",
+                "    1  a build completed with an error (its status is still printed)",
+                "    2  unusable input or usage; nothing was run",
+                "  130  stopped by SIGINT (Ctrl-C)",
+                "  143  stopped by SIGTERM"},
             synopsisSubcommandLabel = "COMMAND")
     static final class Root implements java.util.concurrent.Callable<Integer> {
         @CommandLine.Spec
@@ -111,18 +151,16 @@ public final class Main {
 
         @Override
         public Integer call() {
-            PrintWriter err = spec.commandLine().getErr();
-            err.println("Missing command: build, validate or watch");
-            spec.commandLine().usage(err);
-            return USAGE;
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "Missing command: build, validate, watch, help or completion");
         }
     }
 
-    /** Prints {@code cmdimage <version>}. */
+    /** Prints {@code cmdimage <version>}, then the git commit and the date it was built from. */
     static final class VersionProvider implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            return new String[] {"cmdimage " + version()};
+            return new String[] {"cmdimage " + version(), "commit: " + commit(), "built:  " + buildDate()};
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.cmdimage.cli;
 import dev.cmdimage.api.CmdImageBuilder;
 import dev.cmdimage.api.CmdImageController;
 import dev.cmdimage.api.CmdImageStatus;
+import dev.cmdimage.core.ClusterToolLoader;
 import dev.cmdimage.core.CmdImageControllers;
 import dev.cmdimage.core.CmdImageSet;
 import dev.cmdimage.core.CmdImageSetController;
@@ -48,16 +49,16 @@ final class Wiring implements AutoCloseable {
      */
     static Wiring start(Cli cli, ImageStoreChoice.Chosen store, Path baseDir, Duration timeout,
             StderrReporter reporter, CmdImageController.Listener listener, Map<String, CmdImageStatus> notBuilt) {
-        return start(cli, store, baseDir, timeout, reporter, listener, notBuilt, false);
+        return start(cli, store, baseDir, timeout, null, reporter, listener, notBuilt);
     }
 
     /**
-     * Wires everything up; with {@code watchFiles}, the FileWatches of each set synced are watched and changed files
-     * rebuild ({@code watch}); without, each CmdImage builds once ({@code build}).
+     * Wires everything up, as {@link #start(Cli, ImageStoreChoice.Chosen, Path, Duration, StderrReporter,
+     * CmdImageController.Listener, Map)} does, with at most {@code parallelism} builds at once ({@code null}: one
+     * per processor).
      */
-    static Wiring start(Cli cli, ImageStoreChoice.Chosen store, Path baseDir, Duration timeout,
-            StderrReporter reporter, CmdImageController.Listener listener, Map<String, CmdImageStatus> notBuilt,
-            boolean watchFiles) {
+    static Wiring start(Cli cli, ImageStoreChoice.Chosen store, Path baseDir, Duration timeout, Integer parallelism,
+            StderrReporter reporter, CmdImageController.Listener listener, Map<String, CmdImageStatus> notBuilt) {
         // owning the JVM, the signal guard cancels the builds through the controller, so that they end as
         // "build cancelled"; the runner's own hook would race it and kill the commands first. Not owning it (run
         // in-process), the CLI asks the runner for its hook (the library's default is none).
@@ -66,19 +67,22 @@ final class Wiring implements AutoCloseable {
                 .processRunner(runner)
                 .imageStore(store.store())
                 .registryPusher(store.pusher())
+                .clusterImageLoader(store.store() == null ? null
+                        : ClusterToolLoader.builder(store.store(), runner).environment(cli.env()).build())
                 .build();
         CmdImageControllers.Builder controller = CmdImageControllers.builder(builder)
                 .baseDirectory(baseDir)
                 .baseEnvironment(cli.env())
                 .buildListener(reporter)
-                .clusterSharesImageStore(store.sharesImageStore());
+                .clusterSharesImageStore(store.sharesImageStore())
+                .neverWatch(neverWatched(store)); // the store's writes never rebuild a build watching its dir
         if (timeout != null) {
             controller.buildTimeout(timeout);
         }
-        if (store.store() instanceof OciLayoutStore oci) {
-            controller.neverWatch(oci.directory()); // the store's writes must not rebuild a build watching its dir
+        if (parallelism != null) {
+            controller.maxParallelBuilds(parallelism);
         }
-        CmdImageSetController.Builder sets = CmdImageSetController.builder(controller).watchFiles(watchFiles);
+        CmdImageSetController.Builder sets = CmdImageSetController.builder(controller);
         notBuilt.forEach(sets::notBuilt);
         return new Wiring(sets.build(), builder, runner, store, cli, listener);
     }
@@ -86,6 +90,14 @@ final class Wiring implements AutoCloseable {
     /** Makes the controller hold the objects of {@code set}; does nothing once the run is cancelled. */
     void sync(CmdImageSet set) {
         sets.sync(set);
+    }
+
+    /**
+     * From the next {@link #sync} on, the FileWatches of the set are watched and a changed file rebuilds the
+     * CmdImages depending on it ({@code watch}); without it each CmdImage builds once ({@code build}).
+     */
+    void watchFiles() {
+        sets.watchFiles(true);
     }
 
     /**
@@ -99,6 +111,11 @@ final class Wiring implements AutoCloseable {
         } catch (IllegalStateException closed) {
             return false;
         }
+    }
+
+    /** The directory of an OCI image layout store (none for the Docker engine). */
+    private static Path[] neverWatched(ImageStoreChoice.Chosen store) {
+        return store.store() instanceof OciLayoutStore oci ? new Path[] {oci.directory()} : new Path[0];
     }
 
     /** How every CmdImage of the last set synced ended (call after {@link #awaitIdle()}). */

@@ -75,6 +75,21 @@ class StderrReporterTest {
     }
 
     @Test
+    void aStateReportedTwiceWithOtherTimestampsOrWithPendingBetweenIsPrintedOnce() {
+        CmdImageStatus building = CmdImageStatus.building("build requested",
+                MicroTime.of(Instant.parse("2026-11-26T18:57:50Z")));
+        CmdImageStatus sameLater = CmdImageStatus.building("build requested",
+                MicroTime.of(Instant.parse("2026-11-26T18:57:51Z")));
+
+        reporter.statusChanged("app", building);
+        reporter.statusChanged("app", sameLater);
+        reporter.statusChanged("app", CmdImageStatus.EMPTY);
+        reporter.statusChanged("app", building);
+
+        assertThat(text().lines()).containsExactly("[app] building (build requested)");
+    }
+
+    @Test
     void saysThingsAboutTheWholeRunWithTheToolsName() {
         reporter.info("image store: OCI layout at /w/.cmdimage/oci");
         assertThat(text()).isEqualTo("cmdimage: image store: OCI layout at /w/.cmdimage/oci" + System.lineSeparator());
@@ -93,5 +108,33 @@ class StderrReporterTest {
                 "[app] completed with error: ref file holds \\x1b[8mhidden\\u009b\\x7f",
                 "cmdimage: read \\x00 and",
                 "cmdimage: next line");
+    }
+
+    @Test
+    void onATerminalEachBuildInFlightHasAStatusLineThatIsErasedBeforeOtherLinesAndRedrawnAfter() {
+        MicroTime t = MicroTime.of(Instant.parse("2026-11-26T18:57:50Z"));
+        StderrReporter live = new StderrReporter(new PrintStream(bytes, true, StandardCharsets.UTF_8),
+                StderrReporter.Verbosity.NORMAL, false, true);
+        try (live) {
+            live.statusChanged("app", CmdImageStatus.building("build requested", t));
+            live.stepStarted("app", BuildStep.RUN, "running [sh, -c, ./build.sh]");
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                    .until(() -> text().contains("[app] - 0s run: running [sh, -c, ./build.sh]\n"));
+            bytes.reset();
+
+            live.outputLine("app", StdStream.STDOUT, "Step 1/2");
+
+            // erase the one status line, print the line, draw the status line again (wrapping off while drawn);
+            // the status line may have been redrawn just before (it is, four times a second)
+            assertThat(text()).matches("(?s)(.*\u001b\\[\\?7h)?\r\u001b\\[1A\u001b\\[J\\[app\\] Step 1/2\n"
+                    + "\u001b\\[\\?7l\\[app\\] . 0s run: running \\[sh, -c, \\./build\\.sh\\]\n\u001b\\[\\?7h");
+            bytes.reset();
+            live.statusChanged("app", CmdImageStatus.succeeded("app:tilt-0123456789abcdef", "build requested", t, t));
+            // the step lines themselves are not printed: the status line shows the step
+            live.stepFinished("app", BuildStep.PUSH, "pushed", Duration.ofMillis(10));
+            assertThat(text()).endsWith("\r\u001b[1A\u001b[J[app] completed: app:tilt-0123456789abcdef\n");
+        }
+        assertThat(StderrReporter.elapsed(Duration.ofSeconds(65))).isEqualTo("1m05s");
+        assertThat(StderrReporter.elapsed(Duration.ofSeconds(3723))).isEqualTo("1h02m03s");
     }
 }

@@ -40,7 +40,6 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class CmdImageSetController implements AutoCloseable {
     private final CmdImageController controller;
     private final Map<String, CmdImageStatus> notBuilt;
-    private final boolean watchFiles;
     private final Subscription subscription;
     /** The latest version of every object the controller reported, for when it can no longer be asked. */
     private final Map<String, ApiObject> latest = new ConcurrentHashMap<>();
@@ -48,10 +47,10 @@ public final class CmdImageSetController implements AutoCloseable {
     private final Object lock = new Object();
     private volatile CmdImageSet current;
     private volatile boolean cancelled;
+    private volatile boolean watchFiles;
 
     private CmdImageSetController(Builder b) {
         this.notBuilt = Map.copyOf(b.notBuilt);
-        this.watchFiles = b.watchFiles;
         b.controllers.baseDirectories(image -> {
             CmdImageSet set = current;
             return set == null ? null : set.baseDirectory(image.name()).orElse(null);
@@ -106,6 +105,9 @@ public final class CmdImageSetController implements AutoCloseable {
                         continue;
                     }
                     if (o instanceof FileWatch && !watchFiles) {
+                        if (controller.fileWatch(o.name()).isPresent()) {
+                            controller.delete(FileWatch.KIND, o.name()); // watching was switched off
+                        }
                         continue;
                     }
                     if (o instanceof ImageMap map && next.publishesTo(map.name())) {
@@ -132,6 +134,17 @@ public final class CmdImageSetController implements AutoCloseable {
                 cancelled = true;
             }
         }
+    }
+
+    /**
+     * Whether the FileWatches of the sets synced from now on (given ones, and those {@code cmdimage.dev/deps}
+     * creates) are applied, so that a changed file rebuilds the CmdImages depending on it, as {@code cmdimage watch}
+     * does. Default: no, each CmdImage builds when it changes (a run that builds once must not watch: its builds may
+     * write into the directories they depend on). Takes effect at the next {@link #sync}; switched off, the
+     * FileWatches held are deleted then.
+     */
+    public void watchFiles(boolean watch) {
+        this.watchFiles = watch;
     }
 
     /**
@@ -284,7 +297,6 @@ public final class CmdImageSetController implements AutoCloseable {
     public static final class Builder {
         private final CmdImageControllers.Builder controllers;
         private final Map<String, CmdImageStatus> notBuilt = new LinkedHashMap<>();
-        private boolean watchFiles = true;
 
         private Builder(CmdImageControllers.Builder controllers) {
             this.controllers = Objects.requireNonNull(controllers, "controllers");
@@ -304,16 +316,6 @@ public final class CmdImageSetController implements AutoCloseable {
                         + " with an error: " + status);
             }
             notBuilt.put(name, status);
-            return this;
-        }
-
-        /**
-         * Whether the FileWatches of a set (given, and those {@code cmdimage.dev/deps} creates) are applied, so that
-         * changed files rebuild (default: yes). A run that builds once, like {@link CmdImageSet#build}, says no: its
-         * builds may write into the directories they depend on, which must not rebuild them.
-         */
-        public Builder watchFiles(boolean watch) {
-            this.watchFiles = watch;
             return this;
         }
 

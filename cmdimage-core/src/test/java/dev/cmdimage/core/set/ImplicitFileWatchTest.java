@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.cmdimage.api.ApiObject;
 import dev.cmdimage.api.FileWatch;
+import dev.cmdimage.core.CmdImageControllers;
 import dev.cmdimage.core.CmdImageSet;
+import dev.cmdimage.core.CmdImageSetController;
 import dev.cmdimage.core.CmdImageSetResult;
 import dev.cmdimage.core.CmdImages;
 import dev.cmdimage.core.JdkProcessRunner;
@@ -112,5 +114,25 @@ class ImplicitFileWatchTest {
 
         assertThat(result.succeeded()).as("%s", result).isTrue();
         assertThat(Files.readAllLines(tmp.resolve("project/runs.txt"))).containsExactly("run");
+    }
+
+    @Test
+    void aSetControllerAppliesTheFileWatchesOnlyWhenAskedToWatchFiles() throws Exception {
+        Path file = write("project/cmdimage.yaml", APP);
+        CmdImageSet set = CmdImageSet.read(file);
+        try (CmdImageSetController c = CmdImageSetController.builder(
+                CmdImageControllers.builder(CmdImages.builder().processRunner(new JdkProcessRunner()).build()))
+                .build()) {
+            c.sync(set);
+            assertThat(c.controller().fileWatch("image:app")).as("by default nothing is watched").isEmpty();
+
+            c.watchFiles(true);
+            c.sync(set);
+            assertThat(c.controller().fileWatch("image:app")).isPresent();
+
+            c.watchFiles(false);
+            c.sync(set);
+            assertThat(c.controller().fileWatch("image:app")).as("switched off: deleted").isEmpty();
+        }
     }
 }
