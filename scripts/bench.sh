@@ -5,13 +5,15 @@
 #   controller  1,000 CmdImages in a layered graph: build all (parallelism 1 and 8), settle after a root
 #               change (rebuild count), controller overhead per build vs a plain ProcessBuilder loop
 #   runner      the process runner's cost per command: 200 runs of true through JdkProcessRunner vs ProcessBuilder
-# Usage: scripts/bench.sh [docker|oci|controller|runner ...]   (default: all)
+#   watch       rebuilding on file changes: write -> build start latency, watching a 10,000-file tree, a burst of
+#               1,000 writes in one second (one build), each vs a plain WatchService loop
+# Usage: scripts/bench.sh [docker|oci|controller|runner|watch ...]   (default: all)
 # The test services (a private dockerd and loopback registries) are started and stopped as in scripts/test.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 which=("$@")
-[ ${#which[@]} -gt 0 ] || which=(docker oci controller runner)
+[ ${#which[@]} -gt 0 ] || which=(docker oci controller runner watch)
 
 # shellcheck source=services.sh
 source scripts/services.sh
@@ -28,6 +30,7 @@ for b in "${which[@]}"; do
     oci) java -cp "$jar" dev.cmdimage.bench.oci.PushBenchmark "$CMDIMAGE_TEST_REGISTRY" 256 3 ;;
     controller) java -cp "$jar" dev.cmdimage.bench.controller.ControllerBenchmark ;;
     runner) java -cp "$jar" dev.cmdimage.bench.process.RunnerOverheadBench 200 ;;
-    *) echo "unknown benchmark: $b (docker, oci, controller, runner)" >&2; exit 2 ;;
+    watch) java -cp "$jar" dev.cmdimage.bench.watch.FileWatchBench 100 30 ;;
+    *) echo "unknown benchmark: $b (docker, oci, controller, runner, watch)" >&2; exit 2 ;;
   esac
 done

@@ -5,7 +5,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * An object of the {@code tilt.dev/v1alpha1} API that cmdimage reads, builds with or writes.
  */
-public sealed interface ApiObject permits CmdImage, CmdImageList, ImageMap, Cluster {
+public sealed interface ApiObject permits CmdImage, CmdImageList, ImageMap, Cluster, FileWatch {
     /** The API group and version of every object here. */
     String API_VERSION = "tilt.dev/v1alpha1";
 

@@ -3,13 +3,22 @@ package dev.cmdimage.api;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
- * Holds CmdImages, ImageMaps and Clusters and keeps the images built: a CmdImage whose
+ * Holds CmdImages, ImageMaps, Clusters and FileWatches and keeps the images built: a CmdImage whose
  * ImageMaps or Cluster are not ready shows {@code waiting}; it is (re)built when its spec changes, when an ImageMap
  * it depends on resolves to a new image, or when its Cluster's registry or architecture changes; builds run in
  * dependency order with bounded parallelism; a build made obsolete is cancelled; a cycle is an error on every
  * member. Each CmdImage publishes its result to the ImageMap with the same name.
+ *
+ * <p>Files: a CmdImage is also rebuilt when a file of a {@link FileWatch} it depends on changes (the annotations
+ * {@value FileWatch#FILE_WATCHES_ANNOTATION} and {@value FileWatch#DEPS_ANNOTATION}), with the reason
+ * {@code files changed: <up to 3 paths> (+N more)}: changes are watched with file system events, debounced (a burst
+ * of saves is one build), and changes during a build queue one rebuild after it. Changes inside {@code .git}
+ * directories, under the paths the controller is told never to watch (the image store's directory) and to a build's
+ * {@code outputsImageRefTo} file never trigger a build.
+ * {@link #trigger(String, String)} rebuilds on demand.
  *
  * <p>What a CmdImage shows: {@code waiting} names exactly what it waits for ({@code waiting for image map base},
  * {@code waiting for cluster default: <error>}, {@code waiting for a build slot}); {@code building} says why it
@@ -25,8 +34,9 @@ import java.util.Optional;
  */
 public interface CmdImageController extends AutoCloseable {
     /**
-     * Adds or replaces an object by kind and name: a {@link CmdImage}, an {@link ImageMap}, a {@link Cluster}, or
-     * a {@link CmdImageList} (each item). The status of an applied CmdImage is ignored (the controller owns it);
+     * Adds or replaces an object by kind and name: a {@link CmdImage}, an {@link ImageMap}, a {@link Cluster}, a
+     * {@link FileWatch}, or a {@link CmdImageList} (each item). The status of an applied CmdImage or FileWatch is
+     * ignored (the controller owns it);
      * the status of an applied ImageMap or Cluster is taken as given, except that an ImageMap without any image
      * does not erase what the CmdImage of the same name published (a Tilt file declares such ImageMaps). Re-applying
      * an unchanged object does nothing.
@@ -37,7 +47,8 @@ public interface CmdImageController extends AutoCloseable {
     void apply(ApiObject object);
 
     /**
-     * Removes an object ({@code kind} is {@code CmdImage}, {@code ImageMap} or {@code Cluster}, in any case); a
+     * Removes an object ({@code kind} is {@code CmdImage}, {@code ImageMap}, {@code Cluster} or {@code FileWatch},
+     * in any case); a
      * deleted CmdImage's build is cancelled, and the ImageMap the controller created for it is removed too. Unknown
      * names are ignored, and so is every call once the controller is closed.
      *
@@ -68,7 +79,42 @@ public interface CmdImageController extends AutoCloseable {
     /** The Cluster of that name. */
     Optional<Cluster> cluster(String name);
 
-    /** Every object the controller holds, CmdImages first, then ImageMaps, then Clusters, each by name. */
+    /**
+     * The FileWatch of that name, with the status the controller gives it (since when it watches, the latest
+     * changes it saw, or why it cannot watch). The default implementation holds no FileWatches.
+     *
+     * @param name the FileWatch's {@code metadata.name}
+     * @return the FileWatch, or empty
+     */
+    default Optional<FileWatch> fileWatch(String name) {
+        return Optional.empty();
+    }
+
+    /**
+     * Rebuilds the CmdImage of that name now, whether or not anything changed, with {@code reason} as its
+     * {@code building} reason. When it is building, one rebuild follows the build in flight (never a cancel); when
+     * it waits for a dependency, it builds once that is ready; a trigger before its first build started is that
+     * build (reason {@code build requested}).
+     *
+     * @param name   the CmdImage's {@code metadata.name}
+     * @param reason why, e.g. {@code triggered} (shown in the status), or {@code null} for {@code triggered}
+     * @return whether the controller holds a CmdImage of that name
+     * @throws IllegalStateException         when the controller is closed
+     * @throws UnsupportedOperationException in the default implementation
+     */
+    default boolean trigger(String name, @Nullable String reason) {
+        throw new UnsupportedOperationException("this controller cannot rebuild on demand");
+    }
+
+    /** Rebuilds the CmdImage of that name now, reason {@code triggered}: see {@link #trigger(String, String)}. */
+    default boolean trigger(String name) {
+        return trigger(name, null);
+    }
+
+    /**
+     * Every object the controller holds, CmdImages first, then ImageMaps, then Clusters, then FileWatches, each by
+     * name.
+     */
     List<ApiObject> objects();
 
     /**

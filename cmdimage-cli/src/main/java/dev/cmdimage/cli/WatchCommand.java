@@ -31,7 +31,9 @@ import picocli.CommandLine.Spec;
                 + " -o json, YAML documents separated by --- otherwise. A CmdImage is rebuilt when its spec changes"
                 + " or an ImageMap it depends on resolves to a new image. When FILE becomes invalid, its problems"
                 + " are printed and the previous objects are kept. SIGINT/SIGTERM cancels the builds in flight and"
-                + " exits."},
+                + " exits.",
+            "A CmdImage is also rebuilt when a file it depends on changes (annotations cmdimage.dev/deps and"
+                + " cmdimage.dev/file-watches), and when a line \"rebuild NAME\" arrives on stdin."},
         footerHeading = "%nExit status:%n",
         footer = {
             "    2  FILE is not usable at the start, or usage",
@@ -105,9 +107,12 @@ final class WatchCommand implements Callable<Integer> {
         };
         try (Wiring wiring = Wiring.start(cli, store, input.baseDir(), options.timeout, parallelism, reporter,
                 printer, Map.of())) {
+            wiring.watchFiles();
             wiring.sync(input.set());
             String problemsShown = null;
+            StdinCommands commands = new StdinCommands(cli.in());
             while (sleep()) {
+                commands.poll().forEach(c -> run(c, wiring, reporter));
                 Map<String, String> now;
                 try {
                     now = readAll(files);
@@ -185,6 +190,17 @@ final class WatchCommand implements Callable<Integer> {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
+        }
+    }
+
+    /** A line of stdin: {@code rebuild NAME} rebuilds that CmdImage now; anything else is explained on stderr. */
+    private static void run(StdinCommands.Command command, Wiring wiring, StderrReporter reporter) {
+        if (command instanceof StdinCommands.Rebuild r) {
+            if (!wiring.rebuild(r.name())) {
+                reporter.info("rebuild: no CmdImage named \"" + StderrReporter.escape(r.name()) + "\"");
+            }
+        } else if (command instanceof StdinCommands.Unknown u) {
+            reporter.info(u.problem());
         }
     }
 }

@@ -10,6 +10,7 @@ import dev.cmdimage.core.CmdImageSetController;
 import dev.cmdimage.core.CmdImageSetResult;
 import dev.cmdimage.core.CmdImages;
 import dev.cmdimage.core.JdkProcessRunner;
+import dev.cmdimage.core.OciLayoutStore;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -73,7 +74,8 @@ final class Wiring implements AutoCloseable {
                 .baseDirectory(baseDir)
                 .baseEnvironment(cli.env())
                 .buildListener(reporter)
-                .clusterSharesImageStore(store.sharesImageStore());
+                .clusterSharesImageStore(store.sharesImageStore())
+                .neverWatch(neverWatched(store)); // the store's writes never rebuild a build watching its dir
         if (timeout != null) {
             controller.buildTimeout(timeout);
         }
@@ -88,6 +90,32 @@ final class Wiring implements AutoCloseable {
     /** Makes the controller hold the objects of {@code set}; does nothing once the run is cancelled. */
     void sync(CmdImageSet set) {
         sets.sync(set);
+    }
+
+    /**
+     * From the next {@link #sync} on, the FileWatches of the set are watched and a changed file rebuilds the
+     * CmdImages depending on it ({@code watch}); without it each CmdImage builds once ({@code build}).
+     */
+    void watchFiles() {
+        sets.watchFiles(true);
+    }
+
+    /**
+     * Rebuilds the CmdImage {@code name} now (reason {@code triggered}).
+     *
+     * @return {@code false} when there is no CmdImage of that name, or the run is being stopped
+     */
+    boolean rebuild(String name) {
+        try {
+            return sets.controller().trigger(name);
+        } catch (IllegalStateException closed) {
+            return false;
+        }
+    }
+
+    /** The directory of an OCI image layout store (none for the Docker engine). */
+    private static Path[] neverWatched(ImageStoreChoice.Chosen store) {
+        return store.store() instanceof OciLayoutStore oci ? new Path[] {oci.directory()} : new Path[0];
     }
 
     /** How every CmdImage of the last set synced ended (call after {@link #awaitIdle()}). */

@@ -29,7 +29,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Reads and writes the {@code tilt.dev/v1alpha1} objects ({@code CmdImage}, {@code CmdImageList},
- * {@code ImageMap}, {@code Cluster}) in the JSON and YAML of Tilt's API server.
+ * {@code ImageMap}, {@code Cluster}, {@code FileWatch}) in the JSON and YAML of Tilt's API server.
  *
  * <p>Reading is lenient where Kubernetes is (unknown fields are ignored; unknown {@code metadata} fields, and
  * unknown ImageMap/Cluster spec and status fields, are kept, so a read-then-write round trip loses nothing) and
@@ -182,7 +182,8 @@ public final class CmdImageCodec {
     /**
      * Reads JSON or YAML: one or more YAML documents ({@code ---}), or JSON (one value, or several one after
      * the other, as {@link #toJsonLine} writes them). A document holds one object of kind CmdImage,
-     * CmdImageList, ImageMap, Cluster, or an {@code apiVersion: v1, kind: List} whose items are such objects.
+     * CmdImageList, ImageMap, Cluster, FileWatch, or an {@code apiVersion: v1, kind: List} whose items are such
+     * objects.
      *
      * <p>Only the structure is checked here (kinds, versions, types); use {@link Validation} or
      * {@link #readValid} for the rules of each field.

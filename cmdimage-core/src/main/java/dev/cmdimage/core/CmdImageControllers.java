@@ -10,8 +10,10 @@ import dev.cmdimage.core.internal.controller.DefaultCmdImageController;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -34,9 +36,10 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  *
  * <p>Closing the controller cancels its builds and returns once they have stopped (no process of theirs is left,
- * bounded by two minutes should a plug-in ignore cancellation), then ends the controller's thread
- * ({@code cmdimage-controller-<n>}). It does not close the {@link CmdImageBuilder}: close that after the
- * controller (try-with-resources closes in reverse order, as above).
+ * bounded by two minutes should a plug-in ignore cancellation), then ends the controller's threads
+ * ({@code cmdimage-controller-<n>}, and {@code cmdimage-controller-<n>-watch} once it holds a FileWatch). It does
+ * not close the {@link CmdImageBuilder}: close that after the controller (try-with-resources closes in reverse
+ * order, as above).
  */
 public final class CmdImageControllers {
     private CmdImageControllers() {}
@@ -58,6 +61,8 @@ public final class CmdImageControllers {
         private BuildListener buildListener = BuildListener.NONE;
         private Predicate<Cluster> clusterSharesImageStore = cluster -> false;
         private Clock clock = Clock.systemUTC();
+        private Duration fileWatchDebounce = ControllerConfig.DEFAULT_DEBOUNCE;
+        private final Set<Path> neverWatched = new LinkedHashSet<>();
 
         private Builder(CmdImageBuilder builder) {
             this.builder = Objects.requireNonNull(builder, "builder");
@@ -146,13 +151,40 @@ public final class CmdImageControllers {
         }
 
         /**
+         * How long the files of a FileWatch must be quiet before their changes rebuild the CmdImages depending on
+         * them (default: 200 ms): a burst of saves within it is one build. Zero reports each batch of events at once.
+         */
+        public Builder fileWatchDebounce(Duration debounce) {
+            Objects.requireNonNull(debounce, "debounce");
+            if (debounce.isNegative()) {
+                throw new IllegalArgumentException("fileWatchDebounce must not be negative: " + debounce);
+            }
+            this.fileWatchDebounce = debounce;
+            return this;
+        }
+
+        /**
+         * Paths whose changes never trigger a build, nor changes under them: typically the image store's own
+         * directory (an OCI image layout inside a watched source tree would otherwise rebuild after every build).
+         * Adds to the paths given before; a relative path resolves against the JVM's working directory.
+         * Changes inside {@code .git} directories and to a build's {@code outputsImageRefTo} file never trigger
+         * either, without being listed.
+         */
+        public Builder neverWatch(Path... paths) {
+            for (Path p : paths) {
+                neverWatched.add(Objects.requireNonNull(p, "path").toAbsolutePath().normalize());
+            }
+            return this;
+        }
+
+        /**
          * A new controller, holding nothing yet. Close it to cancel its builds, wait until their processes are
          * gone, and stop its thread; it leaves the {@link CmdImageBuilder} open.
          */
         public CmdImageController build() {
             return new DefaultCmdImageController(new ControllerConfig(builder, maxParallelBuilds, executor,
                     baseEnvironment, baseDirectory, buildTimeout, buildListener, clusterSharesImageStore, clock,
-                    baseDirectories));
+                    baseDirectories, fileWatchDebounce, neverWatched));
         }
     }
 }

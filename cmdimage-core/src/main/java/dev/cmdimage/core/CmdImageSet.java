@@ -5,7 +5,9 @@ import dev.cmdimage.api.Cluster;
 import dev.cmdimage.api.CmdImage;
 import dev.cmdimage.api.CmdImageBuilder;
 import dev.cmdimage.api.CmdImageList;
+import dev.cmdimage.api.FileWatch;
 import dev.cmdimage.api.ImageMap;
+import dev.cmdimage.api.ObjectMeta;
 import dev.cmdimage.api.Problem;
 import dev.cmdimage.api.ValidationException;
 import dev.cmdimage.core.internal.controller.DependencyGraph;
@@ -31,7 +33,7 @@ import java.util.Set;
 
 /**
  * The objects of one or more files (or given ones), taken together as one set to build: CmdImages, CmdImageLists,
- * ImageMaps and Clusters. Immutable.
+ * ImageMaps, Clusters and FileWatches. Immutable.
  *
  * <p>What the set adds to the objects as written:
  * <ul>
@@ -40,6 +42,11 @@ import java.util.Set;
  *   <li>each CmdImage has the directory of its source as base directory ({@link #baseDirectory(String)}): a
  *       command without {@code spec.dir} runs there, and a relative {@code spec.dir} or
  *       {@code spec.outputsImageRefTo} resolves against it. The objects themselves are kept as written;</li>
+ *   <li>each CmdImage with the annotation {@value FileWatch#DEPS_ANNOTATION} ({@code "src,Dockerfile"}: paths
+ *       relative to its base directory, comma-separated) gets a FileWatch named {@code image:<name>}
+ *       ({@link #createdFileWatches()}) watching those paths (absolute), unless a source gives one of that name. A
+ *       {@code .dockerignore} in a watched directory is honoured: its rules become an ignore of the FileWatch, read
+ *       when the set is made;</li>
  *   <li>the build order: a CmdImage comes after the CmdImages whose ImageMaps it names in {@code spec.imageMaps}
  *       ({@link #cmdImages()}).</li>
  * </ul>
@@ -61,6 +68,7 @@ public final class CmdImageSet {
     private final Map<String, CmdImage> byName;
     private final Map<String, Path> baseDirectories;
     private final List<ImageMap> createdImageMaps;
+    private final List<FileWatch> createdFileWatches;
     private final List<CmdImage> buildOrder;
 
     /** The objects of one source, as given. */
@@ -76,6 +84,7 @@ public final class CmdImageSet {
         Map<String, CmdImage> images = new LinkedHashMap<>();
         Map<String, Path> dirs = new HashMap<>();
         Set<String> mapNames = new HashSet<>();
+        Set<String> watchNames = new HashSet<>();
         for (Part part : parts) {
             given.addAll(part.objects());
             for (ApiObject o : flatten(part.objects())) {
@@ -84,9 +93,19 @@ public final class CmdImageSet {
                     dirs.put(c.name(), part.baseDirectory());
                 } else if (o instanceof ImageMap m) {
                     mapNames.add(m.name());
+                } else if (o instanceof FileWatch w) {
+                    watchNames.add(w.name());
                 }
             }
         }
+        List<FileWatch> watches = new ArrayList<>();
+        for (CmdImage image : images.values()) {
+            List<String> deps = FileWatch.splitList(image.metadata().annotations().get(FileWatch.DEPS_ANNOTATION));
+            if (!deps.isEmpty() && watchNames.add(FileWatch.implicitName(image.name()))) {
+                watches.add(implicitFileWatch(image.name(), dirs.get(image.name()), deps));
+            }
+        }
+        this.createdFileWatches = List.copyOf(watches);
         List<ImageMap> created = new ArrayList<>();
         for (CmdImage image : images.values()) {
             if (mapNames.add(image.name())) {
@@ -150,6 +169,14 @@ public final class CmdImageSet {
     }
 
     /**
+     * The FileWatches the set adds: {@code image:<name>} for each CmdImage with a {@value FileWatch#DEPS_ANNOTATION}
+     * annotation that no source gives a FileWatch of that name.
+     */
+    public List<FileWatch> createdFileWatches() {
+        return createdFileWatches;
+    }
+
+    /**
      * The base directory of the CmdImage of that name: the directory of the file it was read from (or the one
      * given with it). Empty when the set holds no CmdImage of that name.
      */
@@ -159,8 +186,8 @@ public final class CmdImageSet {
 
     /**
      * What to hand to a controller, lists flattened, in an order that lets nothing wait needlessly: Clusters,
-     * then ImageMaps (the given ones, then the created ones), then CmdImages as given (the controller builds them
-     * in dependency order whatever order they arrive in).
+     * then ImageMaps (the given ones, then the created ones), then FileWatches (likewise), then CmdImages as given
+     * (the controller builds them in dependency order whatever order they arrive in).
      */
     public List<ApiObject> toApply() {
         List<ApiObject> flat = flatten(objects);
@@ -168,6 +195,8 @@ public final class CmdImageSet {
         flat.stream().filter(o -> o instanceof Cluster).forEach(out::add);
         flat.stream().filter(o -> o instanceof ImageMap).forEach(out::add);
         out.addAll(createdImageMaps);
+        flat.stream().filter(o -> o instanceof FileWatch).forEach(out::add);
+        out.addAll(createdFileWatches);
         flat.stream().filter(o -> o instanceof CmdImage).forEach(out::add);
         return out;
     }
@@ -232,7 +261,8 @@ public final class CmdImageSet {
     /**
      * Builds every CmdImage once through a controller configured by {@code controller} (parallelism, timeout,
      * listener, environment...), as {@link #build(CmdImageBuilder)} does; the controller is closed on return. Sets
-     * the base directories of {@code controller} (see {@link CmdImageSetController}).
+     * the base directories of {@code controller} (see {@link CmdImageSetController}). Files are not watched: each
+     * CmdImage builds once.
      *
      * @throws InterruptedException when interrupted, after the builds in flight were cancelled and their processes
      *                              are gone
@@ -276,6 +306,41 @@ public final class CmdImageSet {
             }
         }
         return out;
+    }
+
+    /**
+     * The FileWatch {@code image:<name>} of {@code deps} (relative to {@code base}), ignoring what the
+     * {@code .dockerignore} of each watched directory ignores.
+     */
+    private static FileWatch implicitFileWatch(String name, Path base, List<String> deps) {
+        FileWatch.Spec.Builder spec = FileWatch.Spec.builder();
+        List<String> paths = new ArrayList<>();
+        for (String dep : deps) {
+            Path p = base.resolve(dep).toAbsolutePath().normalize();
+            paths.add(p.toString());
+            Path ignoreFile = p.resolve(".dockerignore");
+            if (Files.isDirectory(p) && Files.isRegularFile(ignoreFile)) {
+                try {
+                    String text = readSmall(ignoreFile);
+                    if (text != null) {
+                        spec.addIgnore(p.toString(), text.lines().map(String::strip)
+                                .filter(l -> !l.isEmpty() && !l.startsWith("#")).toArray(String[]::new));
+                    }
+                } catch (IOException e) {
+                    // unreadable: nothing ignored by it (the build's own docker build would fail on it anyway)
+                }
+            }
+        }
+        return new FileWatch(ObjectMeta.named(FileWatch.implicitName(name)),
+                spec.watchedPaths(paths).build(), null);
+    }
+
+    /** A {@code .dockerignore} of at most 1 MiB, or {@code null} when it is larger. */
+    private static String readSmall(Path file) throws IOException {
+        if (Files.size(file) > 1024 * 1024) {
+            return null;
+        }
+        return Files.readString(file, StandardCharsets.UTF_8);
     }
 
     private static List<CmdImage> order(Map<String, CmdImage> images) {

@@ -9,6 +9,7 @@ import dev.cmdimage.api.CmdImageException;
 import dev.cmdimage.api.CmdImageList;
 import dev.cmdimage.api.CmdImageStatus;
 import dev.cmdimage.api.DependencyNotReadyException;
+import dev.cmdimage.api.FileWatch;
 import dev.cmdimage.api.ImageMap;
 import dev.cmdimage.api.MicroTime;
 import dev.cmdimage.api.Subscription;
@@ -46,6 +47,7 @@ public final class CmdImageSetController implements AutoCloseable {
     private final Object lock = new Object();
     private volatile CmdImageSet current;
     private volatile boolean cancelled;
+    private volatile boolean watchFiles;
 
     private CmdImageSetController(Builder b) {
         this.notBuilt = Map.copyOf(b.notBuilt);
@@ -102,6 +104,12 @@ public final class CmdImageSetController implements AutoCloseable {
                     if (o instanceof CmdImage image && notBuilt.containsKey(image.name())) {
                         continue;
                     }
+                    if (o instanceof FileWatch && !watchFiles) {
+                        if (controller.fileWatch(o.name()).isPresent()) {
+                            controller.delete(FileWatch.KIND, o.name()); // watching was switched off
+                        }
+                        continue;
+                    }
                     if (o instanceof ImageMap map && next.publishesTo(map.name())) {
                         Optional<ImageMap> held = controller.imageMap(map.name());
                         if (held.isPresent()) {
@@ -126,6 +134,17 @@ public final class CmdImageSetController implements AutoCloseable {
                 cancelled = true;
             }
         }
+    }
+
+    /**
+     * Whether the FileWatches of the sets synced from now on (given ones, and those {@code cmdimage.dev/deps}
+     * creates) are applied, so that a changed file rebuilds the CmdImages depending on it, as {@code cmdimage watch}
+     * does. Default: no, each CmdImage builds when it changes (a run that builds once must not watch: its builds may
+     * write into the directories they depend on). Takes effect at the next {@link #sync}; switched off, the
+     * FileWatches held are deleted then.
+     */
+    public void watchFiles(boolean watch) {
+        this.watchFiles = watch;
     }
 
     /**
@@ -217,6 +236,8 @@ public final class CmdImageSetController implements AutoCloseable {
                 now = controller.imageMap(o.name());
             } else if (o instanceof Cluster) {
                 now = controller.cluster(o.name());
+            } else if (o instanceof FileWatch) {
+                now = controller.fileWatch(o.name());
             } else {
                 now = Optional.empty();
             }

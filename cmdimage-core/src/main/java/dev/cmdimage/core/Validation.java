@@ -3,6 +3,7 @@ package dev.cmdimage.core;
 import dev.cmdimage.api.ApiObject;
 import dev.cmdimage.api.Cluster;
 import dev.cmdimage.api.CmdImage;
+import dev.cmdimage.api.FileWatch;
 import dev.cmdimage.api.ImageMap;
 import dev.cmdimage.api.Problem;
 import dev.cmdimage.api.Redaction;
@@ -50,6 +51,16 @@ public final class Validation {
      */
     public static List<Problem> validate(Cluster cluster) {
         return Validator.validate(cluster);
+    }
+
+    /**
+     * {@code metadata.name}, the watched paths (at least one, none empty) and every ignore rule (a base path).
+     *
+     * @param fileWatch the object to check
+     * @return every problem found, empty when the object is valid
+     */
+    public static List<Problem> validate(FileWatch fileWatch) {
+        return Validator.validate(fileWatch);
     }
 
     /**

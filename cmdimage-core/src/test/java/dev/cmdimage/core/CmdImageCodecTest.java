@@ -589,9 +589,9 @@ class CmdImageCodecTest {
                                 + " {apiVersion: v1, kind: ImageMap}, {kind: Cluster, apiVersion: tilt.dev/v1alpha1,"
                                 + " status: {error: 1}}, 3]",
                         "items[0].kind: Unsupported value: \"Pod\": supported values: \"CmdImage\", \"CmdImageList\","
-                                + " \"ImageMap\", \"Cluster\"",
+                                + " \"ImageMap\", \"Cluster\", \"FileWatch\"",
                         "items[1].kind: Unsupported value: \"List\": supported values: \"CmdImage\", \"CmdImageList\","
-                                + " \"ImageMap\", \"Cluster\"",
+                                + " \"ImageMap\", \"Cluster\", \"FileWatch\"",
                         "items[2].apiVersion: Unsupported value: \"v1\": supported values: \"tilt.dev/v1alpha1\"",
                         "items[3].status.error: Invalid value: \"1\": must be a string, not a number",
                         "items[4]: Invalid value: \"3\": must be an object, not a number"),
@@ -600,9 +600,9 @@ class CmdImageCodecTest {
                         "items: Invalid value: \"{...}\": must be a list of objects, not an object"),
                 bad("kind: Pod\napiVersion: v1",
                         "kind: Unsupported value: \"Pod\": supported values: \"CmdImage\", \"CmdImageList\","
-                                + " \"ImageMap\", \"Cluster\", \"List\""),
+                                + " \"ImageMap\", \"Cluster\", \"FileWatch\", \"List\""),
                 bad("apiVersion: tilt.dev/v1alpha1\nmetadata: {name: x}",
-                        "kind: Required value: one of CmdImage, CmdImageList, ImageMap, Cluster, List"),
+                        "kind: Required value: one of CmdImage, CmdImageList, ImageMap, Cluster, FileWatch, List"),
                 bad("kind: [CmdImage]", "kind: Invalid value: \"[...]\": must be a string, not a list"),
                 bad("kind: CmdImage\nmetadata: {name: x}\nspec: {ref: x, args: [x]}",
                         "apiVersion: Required value: must be \"tilt.dev/v1alpha1\""),
@@ -667,7 +667,7 @@ class CmdImageCodecTest {
                 "app.yaml: document 2 (CmdImage \"app\"): spec.args: Invalid value: \"5\": must be a list of strings,"
                         + " not a number",
                 "app.yaml: document 3 (Pod): kind: Unsupported value: \"Pod\": supported values: \"CmdImage\","
-                        + " \"CmdImageList\", \"ImageMap\", \"Cluster\", \"List\"",
+                        + " \"CmdImageList\", \"ImageMap\", \"Cluster\", \"FileWatch\", \"List\"",
                 "app.yaml: document 4: Invalid value: must be an object with apiVersion and kind, not a list");
         assertThat(e.getMessage()).startsWith("app.yaml: document 2 (CmdImage \"app\"): spec.args: Invalid value");
 

@@ -122,7 +122,18 @@ public final class UnloadChecker {
             Object controller = call(controllerConfig, "build");
             try {
                 call(controller, "apply", cmdImage(loader, "hello-again", project));
+                // 3. a FileWatch, so that the controller's watch thread runs too (close() must end it)
+                call(controller, "apply", callStatic(loader.loadClass("dev.cmdimage.api.FileWatch"), "of",
+                        "hello-files", java.util.List.of(project.toString())));
                 boolean idle = (Boolean) call(controller, "awaitIdle", Duration.ofMinutes(2));
+                long watchDeadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                Object watched = null;
+                while (watched == null && System.nanoTime() < watchDeadline) {
+                    Object fileWatch = ((Optional<?>) call(controller, "fileWatch", "hello-files")).orElseThrow();
+                    watched = call(call(fileWatch, "status"), "monitorStartTime");
+                    Thread.sleep(10);
+                }
+                System.out.println("WATCHING since " + watched);
                 Optional<?> built = (Optional<?>) call(controller, "cmdImage", "hello-again");
                 System.out.println("CONTROLLER idle=" + idle + " "
                         + built.map(c -> String.valueOf(call(c, "status"))).orElse("missing"));

@@ -8,6 +8,7 @@ import dev.cmdimage.api.CmdImage;
 import dev.cmdimage.api.CmdImageList;
 import dev.cmdimage.api.CmdImageSpec;
 import dev.cmdimage.api.CmdImageStatus;
+import dev.cmdimage.api.FileWatch;
 import dev.cmdimage.api.ImageMap;
 import dev.cmdimage.api.ListMeta;
 import dev.cmdimage.api.MicroTime;
@@ -28,7 +29,7 @@ import java.util.Set;
 public final class ObjectDecoder {
     /** The kinds a document may hold, in the order error messages list them. */
     public static final List<String> KINDS =
-            List.of(CmdImage.KIND, CmdImageList.KIND, ImageMap.KIND, Cluster.KIND, Wire.LIST_KIND);
+            List.of(CmdImage.KIND, CmdImageList.KIND, ImageMap.KIND, Cluster.KIND, FileWatch.KIND, Wire.LIST_KIND);
 
     /** The field of a problem about a whole document (it is not an object). */
     public static final String ROOT = "(document)";
@@ -39,6 +40,9 @@ public final class ObjectDecoder {
     private static final Set<String> IMAGE_MAP_SPEC_FIELDS = Set.of("selector", "matchExact", "matchInEnvVars");
     private static final Set<String> CLUSTER_SPEC_FIELDS = Set.of("defaultRegistry");
     private static final Set<String> CLUSTER_STATUS_FIELDS = Set.of("registry", "arch", "error");
+    private static final Set<String> FILE_WATCH_SPEC_FIELDS = Set.of("watchedPaths", "ignores", "disableSource");
+    private static final Set<String> FILE_WATCH_STATUS_FIELDS =
+            Set.of("monitorStartTime", "lastEventTime", "fileEvents", "error");
 
     private ObjectDecoder() {}
 
@@ -84,7 +88,8 @@ public final class ObjectDecoder {
                             problems.add(Problem.required(item.child("kind")));
                         }
                     } else if (itemKind.equals(Wire.LIST_KIND) || !KINDS.contains(itemKind)) {
-                        problems.add(Problem.unsupported(item.child("kind"), itemKind, KINDS.subList(0, 4)));
+                        problems.add(Problem.unsupported(item.child("kind"), itemKind,
+                                KINDS.subList(0, KINDS.size() - 1)));
                     } else {
                         checkApiVersion(item, ApiObject.API_VERSION);
                         out.add(decodeKind(itemKind, item));
@@ -133,6 +138,7 @@ public final class ObjectDecoder {
             case CmdImageList.KIND -> cmdImageList(f);
             case ImageMap.KIND -> imageMap(f);
             case Cluster.KIND -> cluster(f);
+            case FileWatch.KIND -> fileWatch(f);
             default -> throw new IllegalArgumentException(kind);
         };
     }
@@ -237,6 +243,69 @@ public final class ObjectDecoder {
                 registry(st.object("registry", "an object")), st.string("arch"), st.string("error"),
                 st.extras(CLUSTER_STATUS_FIELDS));
         return new Cluster(meta, spec, status);
+    }
+
+    private static FileWatch fileWatch(Fields f) {
+        ObjectMeta meta = objectMeta(f.object("metadata", "an object"), f.path());
+        Fields s = f.object("spec", "an object");
+        FileWatch.Spec spec = FileWatch.Spec.EMPTY;
+        if (s != null) {
+            List<FileWatch.IgnoreDef> ignores = new ArrayList<>();
+            ArrayNode arr = s.array("ignores", "a list of objects with basePath and patterns");
+            if (arr != null) {
+                for (int i = 0; i < arr.size(); i++) {
+                    Fields ignore = Fields.of(arr.get(i), Paths.index(s.child("ignores"), i), f.problems(),
+                            "an object with basePath and patterns");
+                    if (ignore != null) {
+                        ignores.add(new FileWatch.IgnoreDef(ignore.string("basePath"),
+                                ignore.strings("patterns", false)));
+                    }
+                }
+            }
+            spec = new FileWatch.Spec(s.strings("watchedPaths", false), ignores,
+                    disableSource(s.object("disableSource", "an object")), s.extras(FILE_WATCH_SPEC_FIELDS));
+        }
+        Fields st = f.object("status", "an object");
+        FileWatch.Status status = FileWatch.Status.EMPTY;
+        if (st != null) {
+            List<FileWatch.FileEvent> events = new ArrayList<>();
+            ArrayNode arr = st.array("fileEvents", "a list of objects with time and seenFiles");
+            if (arr != null) {
+                for (int i = 0; i < arr.size(); i++) {
+                    Fields event = Fields.of(arr.get(i), Paths.index(st.child("fileEvents"), i), f.problems(),
+                            "an object with time and seenFiles");
+                    if (event != null) {
+                        events.add(new FileWatch.FileEvent(event.time("time"), event.strings("seenFiles", false)));
+                    }
+                }
+            }
+            status = new FileWatch.Status(st.time("monitorStartTime"), st.time("lastEventTime"), events,
+                    st.string("error"), st.extras(FILE_WATCH_STATUS_FIELDS));
+        }
+        return new FileWatch(meta, spec, status);
+    }
+
+    private static FileWatch.DisableSource disableSource(Fields d) {
+        if (d == null) {
+            return null;
+        }
+        List<FileWatch.ConfigMapDisableSource> every = new ArrayList<>();
+        ArrayNode arr = d.array("everyConfigMap", "a list of objects with name and key");
+        if (arr != null) {
+            for (int i = 0; i < arr.size(); i++) {
+                FileWatch.ConfigMapDisableSource c = configMapSource(Fields.of(arr.get(i),
+                        Paths.index(d.child("everyConfigMap"), i), d.problems(), "an object with name and key"));
+                if (c != null) {
+                    every.add(c);
+                }
+            }
+        }
+        return new FileWatch.DisableSource(configMapSource(d.object("configMap", "an object with name and key")),
+                every);
+    }
+
+    private static FileWatch.ConfigMapDisableSource configMapSource(Fields c) {
+        return c == null ? null : new FileWatch.ConfigMapDisableSource(c.string("name"), c.string("key"));
     }
 
     private static RegistryHosting registry(Fields r) {

@@ -10,6 +10,7 @@ import dev.cmdimage.api.CmdImage;
 import dev.cmdimage.api.CmdImageList;
 import dev.cmdimage.api.CmdImageSpec;
 import dev.cmdimage.api.CmdImageStatus;
+import dev.cmdimage.api.FileWatch;
 import dev.cmdimage.api.ImageMap;
 import dev.cmdimage.api.ListMeta;
 import dev.cmdimage.api.MicroTime;
@@ -57,6 +58,9 @@ public final class ObjectEncoder {
         }
         if (object instanceof Cluster c) {
             return cluster(c);
+        }
+        if (object instanceof FileWatch w) {
+            return fileWatch(w);
         }
         throw new IllegalArgumentException("not an API object: " + object);
     }
@@ -164,6 +168,66 @@ public final class ObjectEncoder {
         }
         o.set("status", ordered(Wire.CLUSTER_STATUS, status, c.status().extra()));
         return o;
+    }
+
+    private static ObjectNode fileWatch(FileWatch w) {
+        ObjectNode o = header(FileWatch.KIND, ApiObject.API_VERSION);
+        o.set("metadata", objectMeta(w.metadata()));
+        Map<String, JsonNode> spec = new LinkedHashMap<>();
+        ArrayNode paths = NODES.arrayNode(); // no omitempty: always written, as null when empty in Go; [] here
+        w.spec().watchedPaths().forEach(paths::add);
+        spec.put("watchedPaths", paths);
+        if (!w.spec().ignores().isEmpty()) {
+            ArrayNode ignores = NODES.arrayNode();
+            for (FileWatch.IgnoreDef i : w.spec().ignores()) {
+                ObjectNode n = ignores.addObject();
+                n.put("basePath", i.basePath() == null ? "" : i.basePath());
+                if (!i.patterns().isEmpty()) {
+                    i.patterns().forEach(n.putArray("patterns")::add);
+                }
+            }
+            spec.put("ignores", ignores);
+        }
+        if (w.spec().disableSource() != null) {
+            FileWatch.DisableSource d = w.spec().disableSource();
+            ObjectNode n = NODES.objectNode();
+            if (d.configMap() != null) {
+                n.set("configMap", configMapSource(d.configMap()));
+            }
+            if (!d.everyConfigMap().isEmpty()) {
+                ArrayNode every = n.putArray("everyConfigMap");
+                d.everyConfigMap().forEach(c -> every.add(configMapSource(c)));
+            }
+            spec.put("disableSource", n);
+        }
+        o.set("spec", ordered(Wire.FILE_WATCH_SPEC, spec, w.spec().extra()));
+        Map<String, JsonNode> status = new LinkedHashMap<>();
+        FileWatch.Status st = w.status();
+        if (st.monitorStartTime() != null) {
+            status.put("monitorStartTime", NODES.textNode(st.monitorStartTime().format()));
+        }
+        if (st.lastEventTime() != null) {
+            status.put("lastEventTime", NODES.textNode(st.lastEventTime().format()));
+        }
+        if (!st.fileEvents().isEmpty()) {
+            ArrayNode events = NODES.arrayNode();
+            for (FileWatch.FileEvent e : st.fileEvents()) {
+                ObjectNode n = events.addObject();
+                putIf(n, "time", e.time());
+                e.seenFiles().forEach(n.putArray("seenFiles")::add);
+            }
+            status.put("fileEvents", events);
+        }
+        put(status, "error", st.error());
+        o.set("status", ordered(Wire.FILE_WATCH_STATUS, status, st.extra()));
+        return o;
+    }
+
+    private static ObjectNode configMapSource(FileWatch.ConfigMapDisableSource c) {
+        ObjectNode n = NODES.objectNode();
+        n.put("name", c.name() == null ? "" : c.name());
+        n.put("key", c.key() == null ? "" : c.key());
+        return n;
     }
 
     private static ObjectNode registry(RegistryHosting r) {

@@ -31,5 +31,11 @@ final class Wire {
     static final List<String> CLUSTER_STATUS = List.of("arch", "error", "connectedAt", "registry", "connection",
             "version");
 
+    /** Tilt's FileWatchSpec. */
+    static final List<String> FILE_WATCH_SPEC = List.of("watchedPaths", "ignores", "disableSource");
+    /** Tilt's FileWatchStatus. */
+    static final List<String> FILE_WATCH_STATUS = List.of("monitorStartTime", "lastEventTime", "fileEvents", "error",
+            "disableStatus");
+
     private Wire() {}
 }

@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -30,6 +31,8 @@ import java.util.function.Predicate;
  * @param clock                   the time source of the statuses the controller writes itself
  * @param baseDirectories         the base directory of each CmdImage's build, or {@code null} for
  *                                {@code baseDirectory} for all
+ * @param fileWatchDebounce       how long files must be quiet before their changes rebuild
+ * @param neverWatched            absolute paths whose changes never trigger a build (the image store's directory)
  */
 public record ControllerConfig(
         CmdImageBuilder builder,
@@ -41,7 +44,12 @@ public record ControllerConfig(
         BuildListener buildListener,
         Predicate<Cluster> clusterSharesImageStore,
         Clock clock,
-        Function<? super CmdImage, ? extends Path> baseDirectories) {
+        Function<? super CmdImage, ? extends Path> baseDirectories,
+        Duration fileWatchDebounce,
+        Set<Path> neverWatched) {
+
+    /** The debounce of file changes unless configured. */
+    public static final Duration DEFAULT_DEBOUNCE = Duration.ofMillis(200);
 
     public ControllerConfig {
         Objects.requireNonNull(builder, "builder");
@@ -55,6 +63,11 @@ public record ControllerConfig(
         buildListener = buildListener == null ? BuildListener.NONE : buildListener;
         clusterSharesImageStore = clusterSharesImageStore == null ? c -> false : clusterSharesImageStore;
         clock = clock == null ? Clock.systemUTC() : clock;
+        fileWatchDebounce = fileWatchDebounce == null ? DEFAULT_DEBOUNCE : fileWatchDebounce;
+        if (fileWatchDebounce.isNegative()) {
+            throw new IllegalArgumentException("fileWatchDebounce must not be negative: " + fileWatchDebounce);
+        }
+        neverWatched = neverWatched == null ? Set.of() : Set.copyOf(neverWatched);
     }
 
     /** The directory relative paths of {@code image} resolve against, or {@code null}. */

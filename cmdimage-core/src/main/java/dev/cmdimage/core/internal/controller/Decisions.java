@@ -20,8 +20,9 @@ import java.util.Optional;
  *       ImageMap whose producing CmdImage is in flux makes it {@code waiting} for exactly that (a build in flight
  *       is cancelled only when its spec is outdated);</li>
  *   <li>otherwise its {@link Inputs} are compared with those of the build in flight (the same: nothing to do;
- *       different: cancel it) and of the last build that ended (the same: show that build's result again;
- *       different: queue a build, the reason saying what changed since the last build started).</li>
+ *       only a new rebuild request: queue one build after it; different: cancel it) and of the last build that
+ *       ended (the same: show that build's result again; different: queue a build, the reason saying what changed
+ *       since the last build started).</li>
  * </ol>
  */
 final class Decisions {
@@ -40,14 +41,24 @@ final class Decisions {
      * @param startedInputs the inputs of the last build started, or {@code null}
      * @param queuedInputs  the inputs of the build waiting for a slot, or {@code null} when none waits
      * @param status        the status it shows now
+     * @param rebuild       the last request to rebuild it (file changes, a trigger)
      */
     record Snapshot(CmdImageSpec spec, String cycleError, Cluster cluster, List<MapState> maps, RunState run,
             Inputs builtInputs, CmdImageStatus lastResult, Inputs startedInputs, Inputs queuedInputs,
-            CmdImageStatus status) {
+            CmdImageStatus status, Inputs.Rebuild rebuild) {
         Snapshot {
             Objects.requireNonNull(spec, "spec");
             maps = List.copyOf(maps);
             Objects.requireNonNull(status, "status");
+            rebuild = rebuild == null ? Inputs.Rebuild.NONE : rebuild;
+        }
+
+        /** A snapshot without a rebuild request. */
+        Snapshot(CmdImageSpec spec, String cycleError, Cluster cluster, List<MapState> maps, RunState run,
+                Inputs builtInputs, CmdImageStatus lastResult, Inputs startedInputs, Inputs queuedInputs,
+                CmdImageStatus status) {
+            this(spec, cycleError, cluster, maps, run, builtInputs, lastResult, startedInputs, queuedInputs, status,
+                    Inputs.Rebuild.NONE);
         }
 
         boolean queued() {
@@ -156,11 +167,18 @@ final class Decisions {
             return new Decision(actions, producerInFlux);
         }
 
-        Inputs inputs = new Inputs(spec, Inputs.ClusterKey.of(cluster), mapImages);
+        Inputs inputs = new Inputs(spec, Inputs.ClusterKey.of(cluster), mapImages, s.rebuild());
         if (runLive) {
             if (s.run().inputs().equals(inputs)) {
                 if (s.queued()) {
                     actions.add(new Dequeue());
+                }
+                return new Decision(actions, producerInFlux);
+            }
+            if (inputs.onlyRebuildDiffers(s.run().inputs())) {
+                // files changed (or a trigger) during the build: one rebuild after it, never a cancel
+                if (!s.queued() || !inputs.equals(s.queuedInputs())) {
+                    actions.add(new Enqueue(inputs, inputs.reasonSince(s.run().inputs())));
                 }
                 return new Decision(actions, producerInFlux);
             }

@@ -12,10 +12,16 @@ import dev.cmdimage.api.CmdImageException;
 import dev.cmdimage.api.CmdImageList;
 import dev.cmdimage.api.CmdImageSpec;
 import dev.cmdimage.api.CmdImageStatus;
+import dev.cmdimage.api.FileWatch;
 import dev.cmdimage.api.ImageMap;
 import dev.cmdimage.api.MicroTime;
 import dev.cmdimage.api.ObjectMeta;
 import dev.cmdimage.core.internal.pipeline.RecordMethodCaches;
+import dev.cmdimage.core.internal.watch.DockerIgnore;
+import dev.cmdimage.core.internal.watch.FileWatcher;
+import java.io.UncheckedIOException;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -98,7 +104,12 @@ public final class DefaultCmdImageController implements CmdImageController {
     private static final Comparator<Entry> QUEUE_ORDER =
             Comparator.comparingInt((Entry e) -> e.position).thenComparingLong(e -> e.queuedSeq);
 
+    private static final String TRIGGERED = "triggered";
+    /** How many changed paths a {@code files changed} reason names. */
+    private static final int REASON_PATHS = 3;
+
     private final ControllerConfig config;
+    private final FileWatcher watcher;
     private final Executor executor;
     private final ExecutorService ownExecutor;
     private final CopyOnWriteArrayList<Listener> listeners = new CopyOnWriteArrayList<>();
@@ -110,6 +121,9 @@ public final class DefaultCmdImageController implements CmdImageController {
     private final TreeMap<String, Entry> images = new TreeMap<>();
     private final TreeMap<String, ImageMap> maps = new TreeMap<>();
     private final TreeMap<String, Cluster> clusters = new TreeMap<>();
+    private final TreeMap<String, FileWatch> fileWatches = new TreeMap<>();
+    /** Whether the watcher must be told what to watch (FileWatches, or ref files, changed). */
+    private boolean watchesDirty;
     /** ImageMaps the controller created for a CmdImage (deleted with it unless the caller applied them). */
     private final Set<String> createdMaps = new HashSet<>();
     /** Builds of deleted CmdImages that have not ended yet, by name: a new CmdImage of that name waits for them. */
@@ -135,11 +149,12 @@ public final class DefaultCmdImageController implements CmdImageController {
     /** A controller with the given configuration; it starts idle, holding nothing. */
     public DefaultCmdImageController(ControllerConfig config) {
         this.config = Objects.requireNonNull(config, "config");
+        String threadName = "cmdimage-controller-" + IDS.incrementAndGet();
+        this.watcher = new FileWatcher(threadName + "-watch", config.fileWatchDebounce(), new WatchSink());
         if (config.executor() != null) {
             this.executor = config.executor();
             this.ownExecutor = null;
         } else {
-            String threadName = "cmdimage-controller-" + IDS.incrementAndGet();
             this.ownExecutor = Executors.newSingleThreadExecutor(r -> {
                 Thread t = new Thread(r, threadName);
                 t.setDaemon(true);
@@ -174,7 +189,11 @@ public final class DefaultCmdImageController implements CmdImageController {
             } else if (object instanceof Cluster cluster) {
                 requireName(cluster);
                 applyCluster(cluster);
+            } else if (object instanceof FileWatch fileWatch) {
+                requireName(fileWatch);
+                applyFileWatch(fileWatch);
             }
+            updateWatcher();
             submit = schedule();
         }
         submitLoop(submit);
@@ -193,9 +212,11 @@ public final class DefaultCmdImageController implements CmdImageController {
                 case "cmdimage" -> deleteCmdImage(name);
                 case "imagemap" -> deleteImageMap(name);
                 case "cluster" -> deleteCluster(name);
+                case "filewatch" -> deleteFileWatch(name);
                 default -> throw new IllegalArgumentException(
-                        "unknown kind \"" + kind + "\": supported kinds: CmdImage, ImageMap, Cluster");
+                        "unknown kind \"" + kind + "\": supported kinds: CmdImage, ImageMap, Cluster, FileWatch");
             }
+            updateWatcher();
             submit = schedule();
         }
         submitLoop(submit);
@@ -232,12 +253,39 @@ public final class DefaultCmdImageController implements CmdImageController {
     }
 
     @Override
+    public Optional<FileWatch> fileWatch(String name) {
+        synchronized (lock) {
+            return Optional.ofNullable(fileWatches.get(name));
+        }
+    }
+
+    @Override
+    public boolean trigger(String name, String reason) {
+        Objects.requireNonNull(name, "name");
+        boolean submit;
+        synchronized (lock) {
+            if (closed) {
+                throw new IllegalStateException("the controller is closed");
+            }
+            Entry e = images.get(name);
+            if (e == null) {
+                return false;
+            }
+            requestRebuild(e, reason == null || reason.isBlank() ? TRIGGERED : reason);
+            submit = schedule();
+        }
+        submitLoop(submit);
+        return true;
+    }
+
+    @Override
     public List<ApiObject> objects() {
         synchronized (lock) {
-            List<ApiObject> out = new ArrayList<>(images.size() + maps.size() + clusters.size());
+            List<ApiObject> out = new ArrayList<>(images.size() + maps.size() + clusters.size() + fileWatches.size());
             images.values().forEach(e -> out.add(e.snapshot()));
             out.addAll(maps.values());
             out.addAll(clusters.values());
+            out.addAll(fileWatches.values());
             return out;
         }
     }
@@ -282,6 +330,7 @@ public final class DefaultCmdImageController implements CmdImageController {
             }
             cancels = drain(pendingCancels);
         }
+        watcher.close(); // outside the lock: its thread may be waiting for the lock to report a change
         cancelAll(cancels);
         boolean interrupted = false;
         synchronized (lock) {
@@ -340,7 +389,8 @@ public final class DefaultCmdImageController implements CmdImageController {
     public String toString() {
         synchronized (lock) {
             return "CmdImageController[" + images.size() + " CmdImages, " + maps.size() + " ImageMaps, "
-                    + clusters.size() + " Clusters, " + inFlight + " building" + (closed ? ", closed" : "") + "]";
+                    + clusters.size() + " Clusters, " + fileWatches.size() + " FileWatches, " + inFlight + " building"
+                    + (closed ? ", closed" : "") + "]";
         }
     }
 
@@ -360,6 +410,7 @@ public final class DefaultCmdImageController implements CmdImageController {
             e = new Entry(object.name(), object);
             images.put(e.name, e);
             graphDirty = true;
+            watchesDirty = true;
             markDirty(e);
             record(e.snapshot(), false);
             return;
@@ -369,6 +420,7 @@ public final class DefaultCmdImageController implements CmdImageController {
         }
         CmdImageSpec before = e.object.spec();
         e.object = object;
+        watchesDirty = true; // its ref file may have changed
         if (!before.imageMaps().equals(object.spec().imageMaps())) {
             graphDirty = true;
         }
@@ -416,6 +468,7 @@ public final class DefaultCmdImageController implements CmdImageController {
             return;
         }
         e.deleted = true;
+        watchesDirty = true;
         dirty.remove(e);
         dequeue(e);
         if (e.run != null) {
@@ -447,6 +500,182 @@ public final class DefaultCmdImageController implements CmdImageController {
         if (cluster != null) {
             record(cluster, true);
             dirtyUsersOfCluster(name);
+        }
+    }
+
+    private void applyFileWatch(FileWatch applied) {
+        FileWatch old = fileWatches.get(applied.name());
+        // the controller owns the status: kept while the spec stays, reset (watched anew) when it changes
+        FileWatch.Status status = old != null && old.spec().equals(applied.spec()) ? old.status()
+                : FileWatch.Status.EMPTY;
+        FileWatch fileWatch = applied.withStatus(status);
+        if (fileWatch.equals(old)) {
+            return;
+        }
+        fileWatches.put(fileWatch.name(), fileWatch);
+        record(fileWatch, false);
+        if (old == null || !old.spec().equals(fileWatch.spec())) {
+            watchesDirty = true;
+        }
+    }
+
+    private void deleteFileWatch(String name) {
+        FileWatch fileWatch = fileWatches.remove(name);
+        if (fileWatch != null) {
+            record(fileWatch, true);
+            watchesDirty = true;
+        }
+    }
+
+    /** Hands the watcher what to watch now, when that changed. */
+    private void updateWatcher() {
+        if (!watchesDirty || closed) {
+            return;
+        }
+        watchesDirty = false;
+        Map<String, FileWatcher.Watch> watches = new HashMap<>();
+        for (FileWatch fw : fileWatches.values()) {
+            try {
+                watches.put(fw.name(), watchOf(fw));
+            } catch (InvalidPathException e) {
+                setFileWatchStatus(fw.name(), s -> new FileWatch.Status(null, s.lastEventTime(), s.fileEvents(),
+                        "cannot watch: " + e.getMessage(), s.extra()));
+            }
+        }
+        Set<Path> never = new HashSet<>(config.neverWatched());
+        for (Entry e : images.values()) {
+            String refFile = e.object.spec().outputsImageRefTo();
+            if (refFile != null) {
+                try {
+                    never.add(resolve(config.baseDirectoryOf(e.object), refFile));
+                } catch (InvalidPathException ex) {
+                    LOG.debug("{}: outputsImageRefTo is no path", e.name, ex);
+                }
+            }
+        }
+        try {
+            watcher.update(watches, never);
+        } catch (UncheckedIOException e) {
+            for (String name : watches.keySet()) {
+                setFileWatchStatus(name, s -> new FileWatch.Status(null, s.lastEventTime(), s.fileEvents(),
+                        e.getMessage(), s.extra()));
+            }
+        }
+    }
+
+    private FileWatcher.Watch watchOf(FileWatch fw) {
+        Path base = config.baseDirectory();
+        List<Path> roots = new ArrayList<>();
+        for (String p : fw.spec().watchedPaths()) {
+            roots.add(resolve(base, p));
+        }
+        List<DockerIgnore> ignores = new ArrayList<>();
+        for (FileWatch.IgnoreDef def : fw.spec().ignores()) {
+            if (def.basePath() != null) {
+                ignores.add(DockerIgnore.of(resolve(base, def.basePath()),
+                        def.patterns().isEmpty() ? List.of("**") : def.patterns()));
+            }
+        }
+        return new FileWatcher.Watch(roots, ignores);
+    }
+
+    private static Path resolve(Path base, String path) {
+        Path p = Path.of(path);
+        if (!p.isAbsolute()) {
+            p = (base != null ? base : Path.of("")).resolve(p);
+        }
+        return p.toAbsolutePath().normalize();
+    }
+
+    private void setFileWatchStatus(String name, java.util.function.UnaryOperator<FileWatch.Status> change) {
+        FileWatch fw = fileWatches.get(name);
+        if (fw == null) {
+            return;
+        }
+        FileWatch next = fw.withStatus(change.apply(fw.status()));
+        if (!next.equals(fw)) {
+            fileWatches.put(name, next);
+            record(next, false);
+        }
+    }
+
+    /** Asks for a rebuild of {@code e} (a trigger, changed files): a new rebuild request is a new input. */
+    private void requestRebuild(Entry e, String reason) {
+        e.rebuild = e.rebuild.next(reason);
+        markDirty(e);
+    }
+
+    /** {@code files changed: a, b, c (+N more)}, each path relative to the CmdImage's base directory when inside. */
+    private String filesChanged(Entry e, List<Path> paths) {
+        Path base = config.baseDirectoryOf(e.object);
+        Path absBase = base == null ? null : base.toAbsolutePath().normalize();
+        List<String> shown = new ArrayList<>();
+        for (Path p : paths.subList(0, Math.min(REASON_PATHS, paths.size()))) {
+            shown.add(absBase != null && p.startsWith(absBase) && !p.equals(absBase)
+                    ? absBase.relativize(p).toString() : p.toString());
+        }
+        String more = paths.size() > REASON_PATHS ? " (+" + (paths.size() - REASON_PATHS) + " more)" : "";
+        return "files changed: " + String.join(", ", shown) + more;
+    }
+
+    /** What the watcher reports, applied under the lock (on the watcher's thread). */
+    private final class WatchSink implements FileWatcher.Sink {
+        @Override
+        public void started(String name) {
+            boolean submit;
+            synchronized (lock) {
+                if (closed) {
+                    return;
+                }
+                MicroTime now = now();
+                setFileWatchStatus(name, s -> new FileWatch.Status(now, s.lastEventTime(), s.fileEvents(), null,
+                        s.extra()));
+                submit = schedule();
+            }
+            submitLoop(submit);
+        }
+
+        @Override
+        public void failed(String name, String error) {
+            boolean submit;
+            synchronized (lock) {
+                if (closed) {
+                    return;
+                }
+                setFileWatchStatus(name, s -> new FileWatch.Status(s.monitorStartTime(), s.lastEventTime(),
+                        s.fileEvents(), error, s.extra()));
+                submit = schedule();
+            }
+            submitLoop(submit);
+        }
+
+        @Override
+        public void changed(String name, List<Path> paths) {
+            boolean submit;
+            synchronized (lock) {
+                if (closed || !fileWatches.containsKey(name)) {
+                    return;
+                }
+                MicroTime now = now();
+                List<String> seen = paths.stream().limit(FileWatch.FileEvent.MAX_SEEN_FILES).map(Path::toString)
+                        .toList();
+                setFileWatchStatus(name, s -> {
+                    List<FileWatch.FileEvent> events = new ArrayList<>(s.fileEvents());
+                    events.add(new FileWatch.FileEvent(now, seen));
+                    while (events.size() > FileWatch.Status.MAX_FILE_EVENTS) {
+                        events.remove(0);
+                    }
+                    return new FileWatch.Status(s.monitorStartTime(), now, events, s.error(), s.extra());
+                });
+                for (Entry e : images.values()) {
+                    if (FileWatch.namesFor(e.object).contains(name)) {
+                        LOG.debug("{}: files of {} changed: {}", e.name, name, paths);
+                        requestRebuild(e, filesChanged(e, paths));
+                    }
+                }
+                submit = schedule();
+            }
+            submitLoop(submit);
         }
     }
 
@@ -673,7 +902,7 @@ public final class DefaultCmdImageController implements CmdImageController {
         }
         Decisions.RunState run = e.run == null ? null : new Decisions.RunState(e.run.inputs, e.run.cancelled);
         return new Decisions.Snapshot(spec, e.cycleError, clusters.get(spec.effectiveCluster()), mapStates, run,
-                e.builtInputs, e.lastResult, e.startedInputs, e.queued ? e.queuedInputs : null, e.status);
+                e.builtInputs, e.lastResult, e.startedInputs, e.queued ? e.queuedInputs : null, e.status, e.rebuild);
     }
 
     /** Dependents re-evaluate when whether this one is in flux changes. */
@@ -719,6 +948,9 @@ public final class DefaultCmdImageController implements CmdImageController {
             e.queuedReason = null;
         }
         for (Entry e : queue) {
+            if (e.run != null && !e.run.cancelled) {
+                continue; // a rebuild queued behind its own build in flight: it still shows building
+            }
             setStatus(e, CmdImageStatus.waiting(e.run != null || endingRuns.containsKey(e.name)
                     ? ENDING_REASON : SLOT_REASON));
         }

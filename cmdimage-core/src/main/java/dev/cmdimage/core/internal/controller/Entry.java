@@ -32,6 +32,8 @@ final class Entry {
     boolean inFlux;
     /** The error when this is a member of a dependency cycle. */
     String cycleError;
+    /** The last request to rebuild it (file changes, a trigger). */
+    Inputs.Rebuild rebuild = Inputs.Rebuild.NONE;
     /** Position in the build order (dependencies first). */
     int position = Integer.MAX_VALUE;
     boolean deleted;

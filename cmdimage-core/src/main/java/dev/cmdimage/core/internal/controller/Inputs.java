@@ -10,17 +10,45 @@ import java.util.Objects;
 
 /**
  * Everything whose change makes a CmdImage's build out of date: its spec, the images of the ImageMaps it depends
- * on, and its cluster's registry and architecture. Two builds with equal inputs are the same build; nothing else
- * triggers one.
+ * on, its cluster's registry and architecture, and the last request to rebuild it (a file change or a trigger).
+ * Two builds with equal inputs are the same build; nothing else triggers one.
  *
  * @param spec    the CmdImage's spec
  * @param cluster the cluster's registry and architecture (both {@code null} without a cluster)
  * @param maps    the image each ImageMap in {@code spec.imageMaps} resolves to, in spec order
+ * @param rebuild the last request to rebuild ({@link Rebuild#NONE} when there was none)
  */
-record Inputs(CmdImageSpec spec, ClusterKey cluster, List<MapImage> maps) {
+record Inputs(CmdImageSpec spec, ClusterKey cluster, List<MapImage> maps, Rebuild rebuild) {
 
     Inputs {
         maps = List.copyOf(maps);
+        rebuild = rebuild == null ? Rebuild.NONE : rebuild;
+    }
+
+    /** The same inputs without a rebuild request. */
+    Inputs(CmdImageSpec spec, ClusterKey cluster, List<MapImage> maps) {
+        this(spec, cluster, maps, Rebuild.NONE);
+    }
+
+    /**
+     * A request to rebuild although nothing the build reads changed: files it depends on, or a trigger.
+     *
+     * @param seq    counts the requests of one CmdImage (a new request is a new value)
+     * @param reason why, e.g. {@code files changed: src/a.txt} or {@code triggered}
+     */
+    record Rebuild(long seq, String reason) {
+        static final Rebuild NONE = new Rebuild(0, null);
+
+        /** The request after this one. */
+        Rebuild next(String why) {
+            return new Rebuild(seq + 1, why);
+        }
+    }
+
+    /** Whether these inputs differ from {@code other} only in the rebuild request. */
+    boolean onlyRebuildDiffers(Inputs other) {
+        return other != null && spec.equals(other.spec) && Objects.equals(cluster, other.cluster)
+                && maps.equals(other.maps) && !rebuild.equals(other.rebuild);
     }
 
     /**
@@ -57,7 +85,8 @@ record Inputs(CmdImageSpec spec, ClusterKey cluster, List<MapImage> maps) {
     /**
      * Why a build with these inputs runs, given the inputs of the last build started, even if it was cancelled
      * ({@code null} when there was none): {@code build requested}, {@code spec changed}, {@code image map base changed},
-     * {@code cluster default changed}, or several of the latter two joined by commas.
+     * {@code cluster default changed}, or several of the latter two joined by commas; when only the rebuild request
+     * is new, its reason ({@code files changed: ...}, {@code triggered}).
      */
     String reasonSince(Inputs previous) {
         if (previous == null) {
@@ -75,6 +104,9 @@ record Inputs(CmdImageSpec spec, ClusterKey cluster, List<MapImage> maps) {
         }
         if (!Objects.equals(previous.cluster, cluster)) {
             parts.add("cluster " + spec.effectiveCluster() + " changed");
+        }
+        if (parts.isEmpty() && !rebuild.equals(previous.rebuild) && rebuild.reason() != null) {
+            return rebuild.reason();
         }
         return parts.isEmpty() ? "build requested" : String.join(", ", parts);
     }

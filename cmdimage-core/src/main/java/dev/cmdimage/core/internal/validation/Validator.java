@@ -5,6 +5,7 @@ import dev.cmdimage.api.Cluster;
 import dev.cmdimage.api.CmdImage;
 import dev.cmdimage.api.CmdImageList;
 import dev.cmdimage.api.CmdImageSpec;
+import dev.cmdimage.api.FileWatch;
 import dev.cmdimage.api.ImageMap;
 import dev.cmdimage.api.ImageRef;
 import dev.cmdimage.api.ObjectMeta;
@@ -69,6 +70,56 @@ public final class Validator {
         return List.copyOf(problems);
     }
 
+    /**
+     * {@code metadata.name}, the watched paths (at least one, none empty or holding a NUL) and every ignore rule
+     * (a base path, patterns without a NUL).
+     */
+    public static List<Problem> validate(FileWatch fileWatch) {
+        List<Problem> problems = new ArrayList<>();
+        metadata(fileWatch.metadata(), "", problems);
+        FileWatch.Spec spec = fileWatch.spec();
+        if (spec.watchedPaths().isEmpty()) {
+            problems.add(new Problem("spec.watchedPaths", Problem.Type.REQUIRED, null, "cannot be an empty list"));
+        }
+        for (int i = 0; i < spec.watchedPaths().size(); i++) {
+            path(Paths.index("spec.watchedPaths", i), spec.watchedPaths().get(i), problems);
+        }
+        for (int i = 0; i < spec.ignores().size(); i++) {
+            FileWatch.IgnoreDef ignore = spec.ignores().get(i);
+            String at = Paths.index("spec.ignores", i);
+            if (ignore.basePath() == null) {
+                problems.add(new Problem(Paths.child(at, "basePath"), Problem.Type.REQUIRED, null,
+                        "the directory the patterns are relative to"));
+            } else {
+                path(Paths.child(at, "basePath"), ignore.basePath(), problems);
+            }
+            for (int j = 0; j < ignore.patterns().size(); j++) {
+                String pattern = ignore.patterns().get(j);
+                if (pattern.indexOf('\0') >= 0) {
+                    problems.add(Problem.invalid(Paths.index(Paths.child(at, "patterns"), j),
+                            pattern.replace("\0", "\\0"), "must not contain a NUL character"));
+                }
+            }
+        }
+        return List.copyOf(problems);
+    }
+
+    private static void path(String p, String path, List<Problem> problems) {
+        if (path == null || path.isEmpty()) {
+            problems.add(new Problem(p, Problem.Type.REQUIRED, null, "a path"));
+            return;
+        }
+        try {
+            if (path.indexOf('\0') >= 0) {
+                problems.add(Problem.invalid(p, path.replace("\0", "\\0"), "must not contain a NUL character"));
+            } else {
+                Path.of(path);
+            }
+        } catch (InvalidPathException e) {
+            problems.add(Problem.invalid(p, path, "not a valid path: " + e.getReason()));
+        }
+    }
+
     /** Any object; a CmdImageList's problems have {@code items[i].} paths, and duplicate names are reported. */
     public static List<Problem> validate(ApiObject object) {
         if (object instanceof CmdImage c) {
@@ -79,6 +130,9 @@ public final class Validator {
         }
         if (object instanceof Cluster c) {
             return validate(c);
+        }
+        if (object instanceof FileWatch w) {
+            return validate(w);
         }
         if (object instanceof CmdImageList l) {
             List<Problem> problems = new ArrayList<>();
@@ -124,7 +178,29 @@ public final class Validator {
 
     private static void validate(CmdImage c, String root, List<Problem> problems) {
         metadata(c.metadata(), root, problems);
+        fileAnnotations(c.metadata(), root, problems);
         spec(c.spec(), Paths.child(root, "spec"), problems);
+    }
+
+    /** The cmdimage annotations: FileWatch names, and dependency paths. */
+    private static void fileAnnotations(ObjectMeta m, String root, List<Problem> problems) {
+        String annotations = Paths.child(root, "metadata.annotations");
+        String watches = m.annotations().get(FileWatch.FILE_WATCHES_ANNOTATION);
+        for (String name : FileWatch.splitList(watches)) {
+            String why = nameProblem(name);
+            if (why != null) {
+                problems.add(Problem.invalid(Paths.key(annotations, FileWatch.FILE_WATCHES_ANNOTATION), name,
+                        "names FileWatches, comma-separated: " + why));
+            }
+        }
+        String deps = m.annotations().get(FileWatch.DEPS_ANNOTATION);
+        if (deps != null && FileWatch.splitList(deps).isEmpty()) {
+            problems.add(Problem.invalid(Paths.key(annotations, FileWatch.DEPS_ANNOTATION), deps,
+                    "lists the paths the build depends on, comma-separated, e.g. \"src,Dockerfile\""));
+        }
+        for (String dep : FileWatch.splitList(deps)) {
+            path(Paths.key(annotations, FileWatch.DEPS_ANNOTATION), dep, problems);
+        }
     }
 
     private static void spec(CmdImageSpec s, String at, List<Problem> problems) {

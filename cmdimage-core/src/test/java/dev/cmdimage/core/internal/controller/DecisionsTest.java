@@ -46,10 +46,11 @@ class DecisionsTest {
         Inputs started;
         Inputs queued;
         CmdImageStatus status = CmdImageStatus.EMPTY;
+        Inputs.Rebuild rebuild = Inputs.Rebuild.NONE;
 
         Decision decide() {
             return Decisions.decide(new Snapshot(spec, cycleError, cluster, maps, run, built, lastResult, started,
-                    queued, status));
+                    queued, status, rebuild));
         }
     }
 
@@ -208,5 +209,50 @@ class DecisionsTest {
 
         assertThat(actions).hasSize(1).first().isInstanceOfSatisfying(Enqueue.class,
                 e -> assertThat(e.reason()).isEqualTo("cluster default changed"));
+    }
+
+    // ---- rebuild requests (file changes, trigger) ----
+
+    private Inputs withRebuild(Inputs in, Inputs.Rebuild r) {
+        return new Inputs(in.spec(), in.cluster(), in.maps(), r);
+    }
+
+    @Test
+    void aRebuildRequestAfterABuildQueuesOneWithItsReason() {
+        S s = new S();
+        s.built = inputsV1;
+        s.started = inputsV1;
+        s.lastResult = CmdImageStatus.succeeded("app:1", "build requested", T, T);
+        s.rebuild = Inputs.Rebuild.NONE.next("files changed: src/a.txt");
+
+        assertThat(s.decide().actions()).containsExactly(
+                new Enqueue(withRebuild(inputsV1, s.rebuild), "files changed: src/a.txt"));
+    }
+
+    @Test
+    void aRebuildRequestDuringABuildQueuesOneAfterItAndCancelsNothing() {
+        S s = new S();
+        s.run = new RunState(inputsV1, false);
+        s.started = inputsV1;
+        s.rebuild = Inputs.Rebuild.NONE.next("files changed: a").next("files changed: b");
+
+        Inputs next = withRebuild(inputsV1, s.rebuild);
+        assertThat(s.decide().actions()).containsExactly(new Enqueue(next, "files changed: b"));
+        s.queued = next;
+        assertThat(s.decide().actions()).as("already queued: nothing more").isEmpty();
+    }
+
+    @Test
+    void aSpecChangeStillCancelsAndSaysSoWhateverTheRebuildRequests() {
+        S s = new S();
+        s.run = new RunState(inputsV1, false);
+        s.started = inputsV1;
+        s.spec = spec.toBuilder().args("false").build();
+        s.rebuild = Inputs.Rebuild.NONE.next("triggered");
+
+        List<Action> actions = s.decide().actions();
+        assertThat(actions).hasSize(2);
+        assertThat(actions.get(0)).isEqualTo(new CancelRun());
+        assertThat(((Enqueue) actions.get(1)).reason()).isEqualTo("spec changed");
     }
 }
