@@ -62,7 +62,7 @@ public final class BuildOutcomes {
     public static BuildTimeoutException timedOut(String command, Duration timeout, String... outputTail) {
         List<String> tail = List.of(outputTail);
         return new BuildTimeoutException(withTail("Custom build \"" + command + "\" timed out after "
-                + timeout.toMillis() + "ms; its processes were killed", tail), timeout, command, tail);
+                + format(timeout) + "; its processes were killed", tail), timeout, command, tail);
     }
 
     /** A cancelled build: {@code build cancelled}. */
@@ -134,6 +134,30 @@ public final class BuildOutcomes {
                 .append(tail.size() == 1 ? " line" : " lines").append("):");
         for (String line : tail) {
             sb.append("\n  ").append(line);
+        }
+        return sb.toString();
+    }
+
+    /** A duration as the pipeline prints it: {@code 250ms}, {@code 5s}, {@code 1.5s}, {@code 1m30s}, {@code 2h}. */
+    private static String format(Duration d) {
+        if (d.toMillis() < 1000) {
+            return d.toMillis() + "ms";
+        }
+        long s = d.toSeconds();
+        StringBuilder sb = new StringBuilder();
+        if (s / 3600 > 0) {
+            sb.append(s / 3600).append('h');
+        }
+        if (s % 3600 / 60 > 0) {
+            sb.append(s % 3600 / 60).append('m');
+        }
+        long ms = d.toMillisPart();
+        if (s % 60 > 0 || ms > 0) {
+            sb.append(s % 60);
+            if (ms > 0 && s < 60) {
+                sb.append('.').append(String.format("%03d", ms).replaceAll("0+$", ""));
+            }
+            sb.append('s');
         }
         return sb.toString();
     }

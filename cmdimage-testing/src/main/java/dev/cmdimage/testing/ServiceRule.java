@@ -12,7 +12,12 @@ final class ServiceRule {
      * needing {@code what} (its message says how to start the services).
      */
     static TestAbortedException skipOrFail(String what) {
-        if (TestServices.ci()) {
+        return skipOrFail(what, TestServices.ci());
+    }
+
+    /** {@link #skipOrFail(String)} with {@code ci} for the environment's {@code CI=true}. */
+    static TestAbortedException skipOrFail(String what, boolean ci) {
+        if (ci) {
             throw new AssertionFailedError(what + "; CI=true, so this test fails instead of being skipped; "
                     + TestServices.HOW_TO_START);
         }

@@ -77,7 +77,11 @@ public final class TestServices {
 
     /** Why the Docker engine cannot be used, or empty when it answers {@code /_ping} (within 5 seconds). */
     public static Optional<String> dockerProblem() {
-        String host = dockerHost();
+        return dockerProblem(dockerHost());
+    }
+
+    /** Why the Docker engine at {@code host} ({@code unix://...} or {@code tcp://...}) cannot be used, or empty. */
+    static Optional<String> dockerProblem(String host) {
         return dockerAnswers(host) ? Optional.empty()
                 : Optional.of("the Docker engine at " + host + " does not answer");
     }
