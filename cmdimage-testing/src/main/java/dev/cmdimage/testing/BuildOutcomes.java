@@ -78,7 +78,7 @@ public final class BuildOutcomes {
                 + " remote. Looked for " + familiar + ": no such image", familiar, null);
     }
 
-    /** A push of {@code ref} that failed with the registry's words {@code cause}: {@code push to <registry>: <cause>}. */
+    /** A push of {@code ref} that failed with the registry's words: {@code push to <registry>: <cause>}. */
     public static PushException pushFailed(String ref, String cause) {
         ImageRef parsed = ImageRef.parse(ref);
         return new PushException("push to " + parsed.domain() + ": " + cause, parsed.familiarString());

@@ -51,7 +51,7 @@ public final class FakeProcessRunner implements ProcessRunner {
         return new FakeProcessRunner(Script.exit(exitCode, stdoutLines));
     }
 
-    /** A runner whose every run {@linkplain Script#tagsExpectedRef(FakeImageStore) builds the expected image} in {@code store}. */
+    /** A runner whose every run builds the expected image in {@code store} ({@link Script#tagsExpectedRef}). */
     public static FakeProcessRunner building(FakeImageStore store) {
         return new FakeProcessRunner(Script.tagsExpectedRef(store));
     }
