@@ -12,17 +12,18 @@ final class ServiceRule {
      * needing {@code what} (its message says how to start the services).
      */
     static TestAbortedException skipOrFail(String what) {
-        return skipOrFail(what, TestServices.ci());
+        return skipOrFail(what, TestServices.HOW_TO_START, TestServices.ci());
     }
 
-    /** {@link #skipOrFail(String)} with {@code ci} for the environment's {@code CI=true}. */
-    static TestAbortedException skipOrFail(String what, boolean ci) {
+    /**
+     * {@link #skipOrFail(String)} for any missing thing: {@code how} says how to get it ({@code start them with
+     * ...}, {@code install it with ...}); {@code ci} stands for the environment's {@code CI=true}.
+     */
+    static TestAbortedException skipOrFail(String what, String how, boolean ci) {
         if (ci) {
-            throw new AssertionFailedError(what + "; CI=true, so this test fails instead of being skipped; "
-                    + TestServices.HOW_TO_START);
+            throw new AssertionFailedError(what + "; CI=true, so this test fails instead of being skipped; " + how);
         }
-        return new TestAbortedException(what + "; skipped (with CI=true it would fail). To run it, "
-                + TestServices.HOW_TO_START);
+        return new TestAbortedException(what + "; skipped (with CI=true it would fail). To run it, " + how);
     }
 
     /** The reason a test is disabled; throws when {@code CI=true}. */

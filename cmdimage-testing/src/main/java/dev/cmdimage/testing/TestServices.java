@@ -113,6 +113,15 @@ public final class TestServices {
         throw ServiceRule.skipOrFail(what);
     }
 
+    /**
+     * The same rule for anything else a test needs (a tool on the PATH, a second JDK): ends the running test
+     * because {@code what} is missing, skipped, or failed when {@code CI=true}; {@code how} says how to get it, e.g.
+     * {@code install it with: apt-get install skopeo}.
+     */
+    public static void unavailable(String what, String how) {
+        throw ServiceRule.skipOrFail(what, how, ci());
+    }
+
     private static boolean dockerAnswers(String host) {
         if (host.startsWith("tcp://") || host.startsWith("http://")) {
             return httpStatus("http://" + host.replaceFirst("^(tcp|http)://", "") + "/_ping") == 200;

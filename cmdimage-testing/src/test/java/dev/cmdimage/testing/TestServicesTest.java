@@ -41,7 +41,8 @@ class TestServicesTest {
 
     @Test
     void withoutCiAMissingServiceSkipsWithHowToStartIt() {
-        TestAbortedException e = ServiceRule.skipOrFail("the Docker engine at x does not answer", false);
+        TestAbortedException e = ServiceRule.skipOrFail("the Docker engine at x does not answer",
+                TestServices.HOW_TO_START, false);
 
         assertThat(e).hasMessageStartingWith("the Docker engine at x does not answer; skipped (with CI=true it would"
                 + " fail). To run it, start them with `source scripts/services.sh && services_start`");
@@ -49,10 +50,18 @@ class TestServicesTest {
 
     @Test
     void withCiAMissingServiceFailsTheTest() {
-        assertThatThrownBy(() -> ServiceRule.skipOrFail("the Docker engine at x does not answer", true))
+        assertThatThrownBy(() -> ServiceRule.skipOrFail("the Docker engine at x does not answer",
+                TestServices.HOW_TO_START, true))
                 .isInstanceOf(AssertionFailedError.class)
                 .hasMessageStartingWith("the Docker engine at x does not answer; CI=true, so this test fails instead"
                         + " of being skipped; start them with");
+    }
+
+    @Test
+    void anythingElseMissingSaysHowToGetIt() {
+        assertThat(ServiceRule.skipOrFail("skopeo is not on the PATH", "install it with: apt-get install skopeo",
+                false)).hasMessage("skopeo is not on the PATH; skipped (with CI=true it would fail). To run it,"
+                        + " install it with: apt-get install skopeo");
     }
 
     @Test
