@@ -236,6 +236,7 @@ public final class FakeCmdImageBuilder implements CmdImageBuilder {
         private final CompletableFuture<CmdImageStatus> finalStatus = new CompletableFuture<>();
         private volatile CmdImageStatus current;
         private volatile boolean cancelRequested;
+        private boolean ending;
 
         private Build(BuildRequest request, @Nullable Script script) {
             this.request = request;
@@ -315,23 +316,29 @@ public final class FakeCmdImageBuilder implements CmdImageBuilder {
 
         private void end(BuildOutcomes.@Nullable Result outcome, @Nullable CmdImageException failure) {
             CmdImageStatus status;
+            BuildResult success = null;
             synchronized (this) {
-                if (finalStatus.isDone() || (result.isDone() && !result.isCancelled())) {
+                // a cancelled result() future still needs its final status
+                if (ending || (result.isDone() && !result.isCancelled())) {
                     return;
                 }
+                ending = true;
                 MicroTime finishedAt = now();
                 if (outcome != null) {
-                    BuildResult r = outcome.build(request.reason(), startedAt, finishedAt);
-                    status = r.status();
-                    current = status;
-                    result.complete(r);
+                    success = outcome.build(request.reason(), startedAt, finishedAt);
+                    status = success.status();
                 } else {
                     status = CmdImageStatus.failed(failure.getMessage(), request.reason(), startedAt, finishedAt);
-                    current = status;
-                    result.completeExceptionally(FinalStatus.record(failure, status));
                 }
+                current = status;
             }
+            // as cmdimage's builder: the listener hears the final status first, then result(), then finalStatus()
             notifyListener(status);
+            if (success != null) {
+                result.complete(success);
+            } else {
+                result.completeExceptionally(FinalStatus.record(failure, status));
+            }
             finalStatus.complete(status);
         }
 

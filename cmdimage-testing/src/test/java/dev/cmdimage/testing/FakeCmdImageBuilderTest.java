@@ -81,6 +81,25 @@ class FakeCmdImageBuilderTest {
     }
 
     @Test
+    void theListenerHearsTheFinalStatusBeforeTheResultCompletes() throws Exception {
+        builder.block("app");
+        List<Boolean> resultDone = new java.util.concurrent.CopyOnWriteArrayList<>();
+        BuildHandle handle = builder.start(request("app").listener(new dev.cmdimage.api.BuildListener() {
+            @Override
+            public void statusChanged(String name, CmdImageStatus status) {
+                if (status.completedState().isPresent()) {
+                    resultDone.add(builder.builds("app").get(0).result().isDone());
+                }
+            }
+        }).build());
+
+        builder.awaitBuild("app", 0, WAIT).release();
+
+        assertThat(handle.finalStatus()).succeedsWithin(WAIT);
+        assertThat(resultDone).as("result() done when the listener heard completed").containsExactly(false);
+    }
+
+    @Test
     void cancelEndsABlockedBuildWithBuildCancelled() throws Exception {
         builder.block("app");
         BuildHandle handle = builder.start(request("app").build());
