@@ -58,6 +58,7 @@ _svc_install_missing() {
   command -v umoci >/dev/null 2>&1 || missing+=(umoci)
   command -v htpasswd >/dev/null 2>&1 || missing+=(apache2-utils)
   command -v curl >/dev/null 2>&1 || missing+=(curl)
+  command -v openssl >/dev/null 2>&1 || missing+=(openssl)
   [ ${#missing[@]} -eq 0 ] && return 0
   # de-duplicate
   local uniq=()

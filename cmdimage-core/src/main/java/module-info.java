@@ -3,6 +3,8 @@
  * codec, the OCI image layout store and the registry HTTP pusher, all in {@code dev.cmdimage.core}. A daemonless
  * builder on its own. Its {@code internal} packages are not exported.
  */
+// "module": the qualified export below names dev.cmdimage.docker, which is not there when this module compiles
+@SuppressWarnings("module")
 module dev.cmdimage.core {
     requires transitive dev.cmdimage.api;
     requires com.fasterxml.jackson.databind;
@@ -16,4 +18,6 @@ module dev.cmdimage.core {
     requires static org.jspecify;
 
     exports dev.cmdimage.core;
+    // PEM reading, shared with the Docker engine's TLS (DOCKER_CERT_PATH); not part of the API
+    exports dev.cmdimage.core.internal.tls to dev.cmdimage.docker;
 }

@@ -2,6 +2,7 @@ package dev.cmdimage.spi;
 
 import dev.cmdimage.api.ImageRef;
 import dev.cmdimage.api.ImageStoreException;
+import java.io.OutputStream;
 import java.util.Map;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
@@ -51,4 +52,20 @@ public interface ImageStore {
      * {@code EXPECTED_OCI_LAYOUT}.
      */
     Map<String, String> commandEnvironment();
+
+    /**
+     * Writes {@code ref} as an image archive that container runtimes import ({@code docker save}'s format, or an
+     * OCI archive: a tar of an OCI image layout holding just this image, named by the
+     * {@code io.containerd.image.name} annotation in its full form, e.g. {@code docker.io/library/app:tag}), for
+     * loading into a cluster without a registry. The stream is not closed. The default says the store cannot.
+     *
+     * @param arch the cluster's architecture to choose from a multi-platform image, or {@code null} for the
+     *             store's choice
+     * @throws ImageStoreException when the image is missing, the store cannot answer, or it cannot write archives;
+     *                             the message names the store and the ref
+     */
+    default void writeArchive(ImageRef ref, @Nullable String arch, OutputStream out) throws ImageStoreException {
+        throw new ImageStoreException(description() + " cannot write image archives, so " + ref.familiarString()
+                + " cannot be loaded into a cluster from it");
+    }
 }

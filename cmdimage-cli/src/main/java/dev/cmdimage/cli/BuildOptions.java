@@ -1,8 +1,13 @@
 package dev.cmdimage.cli;
 
+import dev.cmdimage.core.RegistryHttpPusher;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import picocli.CommandLine.Option;
 
 /** The options {@code build} and {@code watch} share: how each build runs and where its image goes. */
@@ -26,8 +31,41 @@ final class BuildOptions {
                     + " pushed over verified HTTPS.")
     Set<String> insecureRegistries = new LinkedHashSet<>();
 
+    @Option(names = "--registry-ca", paramLabel = "FILE",
+            description = "Trust the CA certificates in this PEM file for every registry the OCI image store pushes"
+                    + " to, in addition to the JVM's CAs and the certs.d directories (/etc/docker/certs.d/HOST[:PORT],"
+                    + " /etc/containers/certs.d/HOST[:PORT], ~/.config/containers/certs.d/HOST[:PORT]). Repeatable."
+                    + " The Docker engine uses its own /etc/docker/certs.d.")
+    List<Path> registryCas = new ArrayList<>();
+
+    @Option(names = "--registry-cert", paramLabel = "HOST=CERT,KEY", converter = RegistryCertOption.Converter.class,
+            description = "The client certificate (PEM) and private key (PEM: PKCS#8, or RSA PKCS#1) the OCI image"
+                    + " store offers to the registry HOST or HOST:PORT that asks for one (mutual TLS). Repeatable.")
+    List<RegistryCertOption> registryCerts = new ArrayList<>();
+
     /** The image store and pusher these options ask for. */
     ImageStoreChoice.Chosen chooseStore(boolean needed, Cli cli, StderrReporter reporter) {
-        return ImageStoreChoice.choose(imageStore, insecureRegistries, needed, cli, reporter);
+        ImageStoreChoice.Chosen chosen = ImageStoreChoice.choose(imageStore, insecureRegistries, registryTrust(cli),
+                needed, cli, reporter);
+        if ((!registryCas.isEmpty() || !registryCerts.isEmpty()) && chosen.pusher() != null
+                && !(chosen.pusher() instanceof RegistryHttpPusher)) {
+            reporter.info("--registry-ca and --registry-cert apply to the OCI image store; the Docker engine pushes"
+                    + " with its own certificates (/etc/docker/certs.d/HOST[:PORT]/ on the engine's machine)");
+        }
+        return chosen;
+    }
+
+    /** {@code --registry-ca} and {@code --registry-cert} for the OCI image store's pusher. */
+    UnaryOperator<RegistryHttpPusher.Builder> registryTrust(Cli cli) {
+        return builder -> {
+            for (Path ca : registryCas) {
+                builder.caCertificates(cli.cwd().resolve(ca));
+            }
+            for (RegistryCertOption c : registryCerts) {
+                builder.clientCertificate(c.registry(), cli.cwd().resolve(c.certificate()),
+                        cli.cwd().resolve(c.key()));
+            }
+            return builder;
+        };
     }
 }

@@ -11,6 +11,7 @@ import dev.cmdimage.core.CmdImageSet;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -125,6 +126,17 @@ final class FileInput {
      * @throws UsageException naming the file and why it cannot be read
      */
     static String readText(String file, Cli cli) throws UsageException {
+        return readText(file, cli, false);
+    }
+
+    /**
+     * Reads FILE, or stdin for {@code -}; bounded by the codec's input size limit. A FILE that is not a regular file
+     * (a pipe such as {@code <(...)}, {@code /dev/stdin}) is read as a stream, as stdin is, unless
+     * {@code regularOnly}: {@code watch} re-reads FILE whenever it changes, and a FIFO nobody writes to would block it.
+     *
+     * @throws UsageException naming the file and why it cannot be read
+     */
+    static String readText(String file, Cli cli, boolean regularOnly) throws UsageException {
         try {
             if (STDIN.equals(file)) {
                 return CmdImageCodec.create().readText(cli.in(), sourceName(file)); // bounded: 8 MiB
@@ -133,15 +145,21 @@ final class FileInput {
             if (Files.isDirectory(path)) {
                 throw new UsageException("cannot read " + file + ": it is a directory");
             }
-            try (java.io.InputStream in = Files.newInputStream(path)) {
-                return CmdImageCodec.create().readText(in, file);
+            if (!regularOnly && Files.exists(path) && !Files.isRegularFile(path)) {
+                try (java.io.InputStream in = Files.newInputStream(path)) {
+                    return CmdImageCodec.create().readText(in, file);
+                }
             }
+            return CmdImageCodec.create().readText(path, file); // a regular file (never opens a FIFO), bounded
         } catch (ValidationException e) {
             throw new UsageException(e.problems().stream().map(Problem::toString).toList());
         } catch (NoSuchFileException e) {
             throw new UsageException("cannot read " + file + ": no such file");
         } catch (AccessDeniedException e) {
             throw new UsageException("cannot read " + file + ": permission denied");
+        } catch (FileSystemException e) {
+            throw new UsageException("cannot read " + file + ": " + (e.getReason() != null && e.getReason().startsWith("is ")
+                    ? "it " + e.getReason() : e.getMessage()));
         } catch (CharacterCodingException e) {
             throw new UsageException("cannot read " + sourceName(file) + ": it is not UTF-8 text");
         } catch (IOException e) {

@@ -17,6 +17,7 @@ import java.util.Set;
 import java.time.Duration;
 import java.util.Map;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 
 /**
  * Chooses the image store and registry pusher for {@code --image-store}: the Docker engine
@@ -78,6 +79,17 @@ final class ImageStoreChoice {
      */
     static Chosen choose(ImageStoreOption option, Set<String> plainHttpHosts, boolean needed, Cli cli,
             StderrReporter reporter) {
+        return choose(option, plainHttpHosts, UnaryOperator.identity(), needed, cli, reporter);
+    }
+
+    /**
+     * @param plainHttpHosts registries (beyond loopback ones) the OCI store's pusher may reach over plain HTTP
+     *                       ({@code --insecure-registry}); the Docker engine has its own setting for that
+     * @param trust          adds the CA and client certificates of {@code --registry-ca} and {@code --registry-cert}
+     *                       to the OCI store's pusher
+     */
+    static Chosen choose(ImageStoreOption option, Set<String> plainHttpHosts,
+            UnaryOperator<RegistryHttpPusher.Builder> trust, boolean needed, Cli cli, StderrReporter reporter) {
         switch (option.kind()) {
             case DOCKER: {
                 DockerEngine engine = engine(cli, null);
@@ -95,7 +107,7 @@ final class ImageStoreChoice {
             case OCI: {
                 Path dir = cli.cwd().resolve(option.dir()).normalize();
                 reporter.info("image store: OCI image layout at " + dir + " (as --image-store " + option + " asks)");
-                return oci(dir, plainHttpHosts, cli);
+                return oci(dir, plainHttpHosts, trust, cli);
             }
             default: {
                 if (!needed) {
@@ -114,7 +126,7 @@ final class ImageStoreChoice {
                 Path dir = cli.cwd().resolve(DEFAULT_OCI_DIR);
                 reporter.info("image store: OCI image layout at " + dir + " (auto: no Docker engine answered: "
                         + down + ")");
-                return oci(dir, plainHttpHosts, cli);
+                return oci(dir, plainHttpHosts, trust, cli);
             }
         }
     }
@@ -150,15 +162,17 @@ final class ImageStoreChoice {
                 engine, cluster -> DockerClusters.sharesImageStore(cluster, engine, env));
     }
 
-    private static Chosen oci(Path dir, Set<String> plainHttpHosts, Cli cli) {
+    private static Chosen oci(Path dir, Set<String> plainHttpHosts, UnaryOperator<RegistryHttpPusher.Builder> trust,
+            Cli cli) {
         OciLayoutStore store = new OciLayoutStore(dir);
-        return new Chosen(store, ociPusher(store, plainHttpHosts, cli), null, null, cluster -> false);
+        return new Chosen(store, ociPusher(store, plainHttpHosts, trust, cli), null, null, cluster -> false);
     }
 
     /** Pushes over the registry HTTP API: HTTPS, plain HTTP only for loopback registries and the listed ones. */
-    private static RegistryPusher ociPusher(OciLayoutStore store, Set<String> plainHttpHosts, Cli cli) {
-        return RegistryHttpPusher.builder(store).credentials(credentials(cli)).plainHttpHosts(plainHttpHosts)
-                .build();
+    private static RegistryPusher ociPusher(OciLayoutStore store, Set<String> plainHttpHosts,
+            UnaryOperator<RegistryHttpPusher.Builder> trust, Cli cli) {
+        return trust.apply(RegistryHttpPusher.builder(store).credentials(credentials(cli))
+                .plainHttpHosts(plainHttpHosts)).build();
     }
 
     private static CredentialsProvider credentials(Cli cli) {

@@ -61,7 +61,7 @@ final class WatchCommand implements Callable<Integer> {
         FileInput input;
         String text;
         try {
-            text = FileInput.readText(file, cli);
+            text = FileInput.readText(file, cli, true);
             input = FileInput.parse(file, text, cli, codec);
         } catch (UsageException e) {
             FileInput.printProblems(e, cli);
@@ -82,7 +82,7 @@ final class WatchCommand implements Callable<Integer> {
             while (sleep()) {
                 String now;
                 try {
-                    now = FileInput.readText(file, cli);
+                    now = FileInput.readText(file, cli, true);
                 } catch (UsageException e) {
                     problemsShown = showOnce(e, problemsShown, "; keeping the previous objects");
                     continue;

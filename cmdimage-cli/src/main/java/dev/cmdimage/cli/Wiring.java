@@ -3,6 +3,7 @@ package dev.cmdimage.cli;
 import dev.cmdimage.api.CmdImageBuilder;
 import dev.cmdimage.api.CmdImageController;
 import dev.cmdimage.api.CmdImageStatus;
+import dev.cmdimage.core.ClusterToolLoader;
 import dev.cmdimage.core.CmdImageControllers;
 import dev.cmdimage.core.CmdImageSet;
 import dev.cmdimage.core.CmdImageSetController;
@@ -55,6 +56,8 @@ final class Wiring implements AutoCloseable {
                 .processRunner(runner)
                 .imageStore(store.store())
                 .registryPusher(store.pusher())
+                .clusterImageLoader(store.store() == null ? null
+                        : ClusterToolLoader.builder(store.store(), runner).environment(cli.env()).build())
                 .build();
         CmdImageControllers.Builder controller = CmdImageControllers.builder(builder)
                 .baseDirectory(baseDir)

@@ -36,6 +36,38 @@ class HostileInputTest {
                 + " reads; nothing was parsed");
     }
 
+    /** A FIFO named on the command line is read as a stream (a pipe such as <(...)), bounded like stdin. */
+    @Test
+    @Timeout(60)
+    @EnabledOnOs(OS.LINUX)
+    void aPipeNamedAsFileIsReadLikeStdin() throws IOException, InterruptedException {
+        Path pipe = tmp.resolve("pipe.yaml");
+        mkfifo(pipe);
+        Thread writer = new Thread(() -> {
+            try (var out = Files.newOutputStream(pipe)) {
+                out.write("kind: CmdImage\n".getBytes(StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                // the test fails on what validate says
+            }
+        });
+        writer.start();
+
+        CliRun validate = CliRun.run(tmp, "validate", "pipe.yaml");
+        writer.join(10_000);
+
+        assertThat(validate.exit).as(validate.err).isEqualTo(2);
+        assertThat(validate.err).contains("pipe.yaml: CmdImage: apiVersion: Required value");
+        assertNoTrace(validate.err);
+    }
+
+    static void mkfifo(Path path) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("mkfifo", path.toString()).inheritIO().start();
+        if (!p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0) {
+            p.destroyForcibly();
+            throw new IOException("mkfifo " + path + " failed");
+        }
+    }
+
     @Test
     @Timeout(60)
     void buildOfAnEndlessStdinIsRefusedAsTooLarge() throws IOException {

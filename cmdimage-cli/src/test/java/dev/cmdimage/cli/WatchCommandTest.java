@@ -208,6 +208,27 @@ class WatchCommandTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> watch.linesOf("app", "on base:v3") == 1);
     }
 
+    /** A FILE replaced by a FIFO stalled watch silently in open(); now it says so and keeps the objects. */
+    @Test
+    void aFileThatBecomesAFifoIsReportedAndThePreviousObjectsAreKept() throws IOException, InterruptedException {
+        Path file = tmp.resolve("watched.yaml");
+        write(file, base("base:v1") + app());
+        watch = new Watch(tmp, "watch", "watched.yaml");
+        await().atMost(Duration.ofSeconds(30)).until(() -> watch.states("app").contains("completed"));
+
+        Files.delete(file);
+        HostileInputTest.mkfifo(file);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> watch.err().contains(
+                "cannot read watched.yaml: it is a FIFO (named pipe), not a regular file"));
+        assertThat(watch.err()).contains("keeping the previous objects");
+
+        Files.delete(file);
+        write(file, base("base:v2") + app());
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> watch.linesOf("app", "on base:v2") == 1);
+    }
+
     @Test
     void printsYamlDocumentsByDefault() throws IOException {
         write(tmp.resolve("watched.yaml"), other());

@@ -13,6 +13,12 @@ import dev.cmdimage.core.internal.codec.Yaml;
 
 import java.io.IOException;
 import java.io.InputStream;
+import dev.cmdimage.core.internal.files.RegularFiles;
+import java.nio.file.Path;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.LinkOption;
+import java.nio.file.Files;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
@@ -116,6 +122,50 @@ public final class CmdImageCodec {
             throw tooLarge(source, "bytes");
         }
         return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
+    }
+
+    /**
+     * Reads a file's text (UTF-8), as {@link #readText(InputStream, String)} does, after checking that the file
+     * (a symlink is followed) is a regular file: a FIFO, a device or a directory is refused before it is opened,
+     * so that reading never blocks on a pipe nobody writes to. Named in problems as given.
+     *
+     * @param file the file
+     * @return the text, for {@link #read} or {@link #readValid}
+     * @throws ValidationException      when the file holds more than the limit
+     * @throws NoSuchFileException      when nothing is at {@code file}
+     * @throws FileSystemException      when it is not a regular file (its reason says what it is)
+     * @throws CharacterCodingException when it is not UTF-8
+     * @throws IOException              when it cannot be read
+     */
+    public String readText(Path file) throws ValidationException, IOException {
+        return readText(file, file.toString());
+    }
+
+    /**
+     * {@link #readText(Path)}, naming the file {@code source} in problems and exceptions (e.g. as the user wrote
+     * it, where {@code file} was resolved against a working directory).
+     *
+     * @param file   the file
+     * @param source how it is named
+     * @return the text
+     * @throws ValidationException      when the file holds more than the limit
+     * @throws NoSuchFileException      when nothing is at {@code file}
+     * @throws FileSystemException      when it is not a regular file (its reason says what it is)
+     * @throws CharacterCodingException when it is not UTF-8
+     * @throws IOException              when it cannot be read
+     */
+    public String readText(Path file, String source) throws ValidationException, IOException {
+        Path target = file.toRealPath();
+        try {
+            RegularFiles.requireRegular(target);
+        } catch (NoSuchFileException e) {
+            throw new NoSuchFileException(source);
+        } catch (FileSystemException e) {
+            throw new FileSystemException(source, null, e.getReason());
+        }
+        try (InputStream in = Files.newInputStream(target, LinkOption.NOFOLLOW_LINKS)) {
+            return readText(in, source);
+        }
     }
 
     private ValidationException tooLarge(String source, String unit) {

@@ -317,13 +317,15 @@ public final class CmdImageSet {
         private record Given(String source, Path baseDirectory, List<ApiObject> objects) implements Source {}
 
         /**
-         * Reads a YAML (one or more documents) or JSON file now (UTF-8); its directory is the base directory of
-         * its CmdImages, and it is named in problems as given.
+         * Reads a YAML (one or more documents) or JSON file now (UTF-8, through {@link CmdImageCodec#readText(Path)}:
+         * a regular file of at most the codec's input size limit); its directory is the base directory of its
+         * CmdImages, and it is named in problems as given.
          *
-         * @throws IOException when it cannot be read
+         * @throws ValidationException when the file is larger than the codec's input size limit
+         * @throws IOException         when it cannot be read or is not a regular file (a FIFO, a directory)
          */
-        public Builder file(Path file) throws IOException {
-            String text = Files.readString(Objects.requireNonNull(file, "file"), StandardCharsets.UTF_8);
+        public Builder file(Path file) throws IOException, ValidationException {
+            String text = (codec != null ? codec : CmdImageCodec.create()).readText(Objects.requireNonNull(file, "file"));
             Path dir = file.toAbsolutePath().normalize().getParent();
             return text(file.toString(), text, dir == null ? Path.of("") : dir);
         }

@@ -3,6 +3,8 @@ package dev.cmdimage.core;
 import dev.cmdimage.api.CmdImageBuilder;
 import dev.cmdimage.core.internal.pipeline.PipelineBuilder;
 import dev.cmdimage.core.internal.pipeline.PipelineSettings;
+import dev.cmdimage.spi.ClusterImageLoader;
+import dev.cmdimage.spi.ClusterTarget;
 import dev.cmdimage.spi.ImageStore;
 import dev.cmdimage.spi.ProcessRunner;
 import dev.cmdimage.spi.ProcessSpec;
@@ -54,6 +56,7 @@ public final class CmdImages {
         private ProcessRunner processRunner;
         private ImageStore imageStore;
         private RegistryPusher registryPusher;
+        private ClusterImageLoader clusterImageLoader;
         private Clock clock = Clock.systemUTC();
         private Executor executor;
         private Duration killGrace = ProcessSpec.DEFAULT_KILL_GRACE;
@@ -86,6 +89,17 @@ public final class CmdImages {
          */
         public Builder registryPusher(RegistryPusher pusher) {
             this.registryPusher = pusher;
+            return this;
+        }
+
+        /**
+         * Loads images into clusters that have no registry (kind, k3d, minikube, k3s, microk8s, a containerd)
+         * instead of pushing them: {@link ClusterToolLoader} runs each product's tool. Optional: without one, a
+         * local cluster (one of {@link ClusterTarget#LOCAL_PRODUCTS}) without a registry fails the build before
+         * running, saying why; its image is never pushed to the image's own registry.
+         */
+        public Builder clusterImageLoader(ClusterImageLoader loader) {
+            this.clusterImageLoader = loader;
             return this;
         }
 
@@ -136,7 +150,7 @@ public final class CmdImages {
             ExecutorService ownPool = executor == null ? daemonPool(name) : null;
             ProcessRunner runner = processRunner != null ? processRunner : ownRunner;
             Executor ex = executor != null ? executor : ownPool;
-            return new PipelineBuilder(new PipelineSettings(runner, imageStore, registryPusher, clock, ex,
+            return new PipelineBuilder(new PipelineSettings(runner, imageStore, registryPusher, clusterImageLoader, clock, ex,
                     killGrace, outputTailLines), new PipelineBuilder.Owned(name, ownPool, ownRunner));
         }
 

@@ -4,10 +4,12 @@ import dev.cmdimage.api.ImageRef;
 import dev.cmdimage.api.ImageStoreException;
 import dev.cmdimage.core.internal.oci.Descriptor;
 import dev.cmdimage.core.internal.oci.LayoutException;
+import dev.cmdimage.core.internal.oci.OciArchive;
 import dev.cmdimage.core.internal.oci.OciImages;
 import dev.cmdimage.core.internal.oci.OciLayout;
 import dev.cmdimage.spi.ImageStore;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -176,6 +178,30 @@ public final class OciLayoutStore implements ImageStore {
                     + ": " + e.getMessage(), e));
         }
         return Map.of("EXPECTED_OCI_LAYOUT", layout.root().toString());
+    }
+
+    /**
+     * Writes an OCI archive of {@code ref}: a tar of an OCI image layout holding just that image (the manifest of
+     * {@code arch}'s platform from a multi-platform image, its config and layers), named
+     * {@code io.containerd.image.name=<full name>} (e.g. {@code docker.io/library/app:tag}, the name the kubelet
+     * looks up) and {@code org.opencontainers.image.ref.name=<tag>}.
+     */
+    @Override
+    public void writeArchive(ImageRef ref, @Nullable String arch, OutputStream out) throws ImageStoreException {
+        Objects.requireNonNull(ref, "ref");
+        Objects.requireNonNull(out, "out");
+        try {
+            List<Descriptor> candidates = find(ref);
+            if (candidates.isEmpty()) {
+                throw new ImageStoreException(prefix(ref) + "no such image");
+            }
+            OciImages.Image image = OciImages.resolve(layout, candidates, arch, hostArch, true);
+            OciArchive.write(layout, image, ref.fullString(), ref.tag(), out);
+        } catch (LayoutException e) {
+            throw new ImageStoreException(prefix(ref) + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new ImageStoreException(prefix(ref) + "cannot write its archive: " + e, e);
+        }
     }
 
     /**

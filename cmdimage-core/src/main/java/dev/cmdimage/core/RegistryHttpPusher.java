@@ -10,20 +10,29 @@ import dev.cmdimage.core.internal.registryhttp.BlobUploader;
 import dev.cmdimage.core.internal.registryhttp.ManifestUploader;
 import dev.cmdimage.core.internal.registryhttp.PushSettings;
 import dev.cmdimage.core.internal.registryhttp.RegistryClient;
+import dev.cmdimage.core.internal.registryhttp.RegistryTrust;
 import dev.cmdimage.core.internal.registryhttp.TokenCache;
+import dev.cmdimage.core.internal.tls.Pem;
 import dev.cmdimage.spi.Cancellation;
 import dev.cmdimage.spi.CredentialsProvider;
 import dev.cmdimage.spi.RegistryCredentials;
 import dev.cmdimage.spi.RegistryPusher;
 import java.net.http.HttpClient;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 
 /**
  * A {@link RegistryPusher} for images in an {@link OciLayoutStore}, speaking the Registry HTTP API v2 (Docker
@@ -52,8 +61,21 @@ import java.util.function.Consumer;
  * received are replaced with {@code <redacted>} in every message, also in the error text a registry sends back.
  * </ul>
  *
- * <p>HTTPS with the JVM's
- * certificate verification is the rule; plain HTTP only for loopback registries ({@code localhost},
+ * <p>HTTPS with verified certificates and host names is the rule. The certificates trusted for a registry are, in
+ * this order: the CA files given with {@link Builder#caCertificates(Path)} (every registry) and
+ * {@link Builder#caCertificates(String, Path)} (one registry); the {@code *.crt} files in the certs.d directories
+ * ({@code /etc/docker/certs.d/<host[:port]>/}, {@code /etc/containers/certs.d/<host[:port]>/},
+ * {@code $HOME/.config/containers/certs.d/<host[:port]>/}, see {@link Builder#certsDirectories}); and the JVM's
+ * default trust. They are added to the JVM's trust, never replace it. A registry that asks for a client certificate
+ * gets the one given with {@link Builder#clientCertificate}, else the {@code client.cert} and {@code client.key} (any
+ * {@code NAME.cert} with its {@code NAME.key}) of its certs.d directory. Files are PEM: X.509 certificates; private
+ * keys in PKCS#8 ({@code BEGIN PRIVATE KEY}, RSA or EC) or RSA PKCS#1 ({@code BEGIN RSA PRIVATE KEY}); an EC or
+ * encrypted key is refused with a message saying how to convert it ({@code openssl pkcs8 -topk8 -nocrypt}). They are
+ * read at each push, so a renewed certificate is used without a new pusher. A TLS failure names the registry, what
+ * failed (untrusted issuer, expired certificate, wrong host name, client certificate required or refused) and what
+ * to do.
+ *
+ * <p>Plain HTTP only for loopback registries ({@code localhost},
  * {@code 127.0.0.0/8}, {@code [::1]}) and the hosts listed with {@link Builder#plainHttpHosts}. A registry allowed
  * plain HTTP is first asked over plain HTTP; when it accepts the connection but does not answer within the request
  * timeout (at most 10 s), the push fails saying so, with its address and scheme. A registry's host must be an IP
@@ -80,17 +102,22 @@ public final class RegistryHttpPusher implements RegistryPusher {
     private final HttpClient http;
     private final TokenCache tokens;
     private final Map<String, String> schemes = new ConcurrentHashMap<>();
+    private final RegistryTrust trust;
+    private final Duration connectTimeout;
+    private final Map<String, TlsHttp> tlsClients = new ConcurrentHashMap<>();
+
+    /** An HTTP client made for one registry's TLS material, known by the material's fingerprint. */
+    private record TlsHttp(String fingerprint, HttpClient http) {}
 
     private RegistryHttpPusher(Builder b) {
         this.store = b.store;
         this.credentials = b.credentials;
         this.settings = new PushSettings(b.plainHttpHosts, b.requestTimeout, b.minimumUploadRate, b.maxAttempts,
                 b.initialBackoff);
-        this.http = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(b.connectTimeout)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
+        this.connectTimeout = b.connectTimeout;
+        this.http = newHttp(null);
+        this.trust = new RegistryTrust(b.caFiles, b.registryCaFiles, b.clientFiles,
+                b.certsDirectories != null ? b.certsDirectories : RegistryTrust.defaultCertsDirectories(home()));
         this.tokens = new TokenCache(Clock.systemUTC());
     }
 
@@ -122,8 +149,15 @@ public final class RegistryHttpPusher implements RegistryPusher {
             throw new PushException("cannot push " + refText + " to " + ref.domain() + ": " + e.getMessage(), refText,
                     e);
         }
-        RegistryClient client = new RegistryClient(http, settings, tokens, schemes, ref.domain(), ref.path(),
-                creds, cancel, refText);
+        RegistryTrust.Material tls;
+        try {
+            tls = trust.material(ref.domain());
+        } catch (Pem.PemException e) {
+            throw new PushException("cannot push " + refText + " to " + ref.domain() + ": " + e.getMessage(), refText,
+                    e);
+        }
+        RegistryClient client = new RegistryClient(httpFor(ref.domain(), tls, refText), settings, tokens, schemes,
+                ref.domain(), ref.path(), creds, cancel, refText, tls);
         client.start();
         BlobUploader blobs = new BlobUploader(client);
         ManifestUploader manifests = new ManifestUploader(client);
@@ -149,6 +183,56 @@ public final class RegistryHttpPusher implements RegistryPusher {
             }
         }
         return digest;
+    }
+
+    /** {@code $HOME}, else {@code user.home}. */
+    private static Path home() {
+        String home = System.getenv("HOME");
+        return Path.of(home != null && !home.isBlank() ? home : System.getProperty("user.home"));
+    }
+
+    /** The JVM-default client, or one made for (and kept for) {@code registry}'s certificates. */
+    private HttpClient httpFor(String registry, RegistryTrust.Material tls, String refText) throws PushException {
+        if (tls.isEmpty()) {
+            return http;
+        }
+        String fingerprint = tls.fingerprint();
+        TlsHttp known = tlsClients.get(registry);
+        if (known != null && known.fingerprint().equals(fingerprint)) {
+            return known.http();
+        }
+        SSLContext context;
+        try {
+            context = tls.sslContext();
+        } catch (GeneralSecurityException e) {
+            throw new PushException("cannot push " + refText + " to " + registry + ": cannot use the certificates "
+                    + tls.caSources() + " " + tls.clientSource() + ": " + e.getMessage(), refText, e);
+        }
+        HttpClient client = newHttp(context);
+        tlsClients.put(registry, new TlsHttp(fingerprint, client));
+        return client;
+    }
+
+    /**
+     * A client with {@code context} (the JVM's default when {@code null}); host names are verified even where the
+     * JVM sets {@code jdk.internal.httpclient.disableHostnameVerification}.
+     */
+    private HttpClient newHttp(SSLContext context) {
+        HttpClient.Builder b = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(connectTimeout)
+                .followRedirects(HttpClient.Redirect.NEVER);
+        SSLContext tls = context;
+        if (tls == null) {
+            try {
+                tls = SSLContext.getDefault();
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("the JVM has no default TLS context: " + e.getMessage(), e);
+            }
+        }
+        SSLParameters parameters = tls.getDefaultSSLParameters();
+        parameters.setEndpointIdentificationAlgorithm("HTTPS");
+        return b.sslContext(tls).sslParameters(parameters).build();
     }
 
     private static String shortDigest(String digest) {
@@ -180,6 +264,10 @@ public final class RegistryHttpPusher implements RegistryPusher {
         private long minimumUploadRate = 256 * 1024;
         private int maxAttempts = 3;
         private Duration initialBackoff = Duration.ofMillis(500);
+        private final List<Path> caFiles = new ArrayList<>();
+        private final Map<String, List<Path>> registryCaFiles = new LinkedHashMap<>();
+        private final Map<String, RegistryTrust.ClientFiles> clientFiles = new LinkedHashMap<>();
+        private List<Path> certsDirectories;
 
         private Builder(OciLayoutStore store) {
             this.store = Objects.requireNonNull(store, "store");
@@ -199,6 +287,60 @@ public final class RegistryHttpPusher implements RegistryPusher {
             this.plainHttpHosts.clear();
             this.plainHttpHosts.addAll(hosts);
             return this;
+        }
+
+        /**
+         * Trusts the CA certificates in {@code pemFile} (one or more {@code BEGIN CERTIFICATE} blocks) for every
+         * registry, in addition to the JVM's default trust. Repeatable. The file is read at each push.
+         */
+        public Builder caCertificates(Path pemFile) {
+            caFiles.add(Objects.requireNonNull(pemFile, "pemFile"));
+            return this;
+        }
+
+        /**
+         * Trusts the CA certificates in {@code pemFile} for one registry: {@code host:port}, or {@code host} for
+         * any port (as in image refs: {@code registry.example.com}, {@code 10.0.0.5:5000}), in addition to the
+         * JVM's default trust. Repeatable. The file is read at each push.
+         */
+        public Builder caCertificates(String registry, Path pemFile) {
+            registryCaFiles.computeIfAbsent(registryKey(registry), k -> new ArrayList<>())
+                    .add(Objects.requireNonNull(pemFile, "pemFile"));
+            return this;
+        }
+
+        /**
+         * The client certificate for mutual TLS with one registry ({@code host:port}, or {@code host} for any port):
+         * {@code certificatePem} holds the certificate (then any intermediates), {@code keyPem} its private key in
+         * PKCS#8 ({@code BEGIN PRIVATE KEY}, RSA or EC) or RSA PKCS#1 ({@code BEGIN RSA PRIVATE KEY}). It wins over
+         * a certs.d directory's client certificate. The files are read at each push; a key that does not belong to
+         * the certificate fails the push saying so.
+         */
+        public Builder clientCertificate(String registry, Path certificatePem, Path keyPem) {
+            clientFiles.put(registryKey(registry), new RegistryTrust.ClientFiles(
+                    Objects.requireNonNull(certificatePem, "certificatePem"), Objects.requireNonNull(keyPem, "keyPem")));
+            return this;
+        }
+
+        /**
+         * The certs.d roots, each holding a {@code <host[:port]>} directory per registry with {@code *.crt} CA
+         * certificates and {@code NAME.cert} + {@code NAME.key} client certificates, read in this order (default:
+         * {@code /etc/docker/certs.d}, {@code /etc/containers/certs.d},
+         * {@code $HOME/.config/containers/certs.d} ({@code user.home} when {@code HOME} is unset); an empty list reads none). Missing directories are
+         * skipped.
+         */
+        public Builder certsDirectories(List<Path> roots) {
+            this.certsDirectories = List.copyOf(roots);
+            return this;
+        }
+
+        private static String registryKey(String registry) {
+            Objects.requireNonNull(registry, "registry");
+            String key = registry.trim();
+            if (key.isEmpty() || key.contains("/") || key.contains("://")) {
+                throw new IllegalArgumentException("registry must be host or host:port, not \"" + registry + "\"");
+            }
+            return key;
         }
 
         /** The longest wait for a TCP connection (default 10 s). */

@@ -21,6 +21,36 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
  * anything is built. The timeouts are hang bounds, many times what the reads take.
  */
 class CodecLimitsTest {
+    @org.junit.jupiter.api.io.TempDir
+    java.nio.file.Path tmp;
+
+    /** A FIFO nobody writes to would block open() forever: readText(Path) refuses it before opening it. */
+    @Test
+    @Timeout(30)
+    void readingAPathRefusesAFifoBeforeOpeningIt() throws Exception {
+        java.nio.file.Path fifo = tmp.resolve("objects.yaml");
+        dev.cmdimage.core.testing.Fifos.make(fifo);
+
+        java.nio.file.FileSystemException e = catchThrowableOfType(java.nio.file.FileSystemException.class,
+                () -> CmdImageCodec.create().readText(fifo, "objects.yaml"));
+
+        assertThat(e.getFile()).isEqualTo("objects.yaml");
+        assertThat(e.getReason()).isEqualTo("is a FIFO (named pipe), not a regular file");
+        assertThatThrownBy(() -> CmdImageSet.builder().file(fifo))
+                .isInstanceOf(java.nio.file.FileSystemException.class).hasMessageContaining("not a regular file");
+    }
+
+    @Test
+    void readingAPathIsBoundedLikeAStream() throws Exception {
+        java.nio.file.Path big = tmp.resolve("big.yaml");
+        java.nio.file.Files.writeString(big, "#" + "x".repeat(100));
+
+        ValidationException e = catchThrowableOfType(ValidationException.class,
+                () -> CmdImageCodec.builder().maxInputSize(64).build().readText(big, "big.yaml"));
+
+        assertThat(e.problems()).singleElement().extracting(Problem::field).isEqualTo("big.yaml");
+    }
+
     private static final String ONE = "apiVersion: tilt.dev/v1alpha1\nkind: CmdImage\nmetadata: {name: a}\n"
             + "spec: {ref: a, args: [x]}\n";
     private static final int MIB = 1024 * 1024;

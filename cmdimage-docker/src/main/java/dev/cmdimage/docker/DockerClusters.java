@@ -19,7 +19,8 @@ import org.jspecify.annotations.Nullable;
  *   <li>it is minikube ({@code product: minikube}) and the engine was chosen by {@code minikube docker-env}
  *       ({@code DOCKER_HOST} set together with {@code MINIKUBE_ACTIVE_DOCKERD}).</li>
  * </ul>
- * Anything else (kind, k3d, remote clusters, no cluster) needs the image pushed to its registry.
+ * Anything else (kind, k3d, remote clusters, no cluster) needs the image pushed to its registry, or, for a cluster
+ * without one, loaded into it ({@code dev.cmdimage.core.ClusterToolLoader}).
  */
 public final class DockerClusters {
     private DockerClusters() {}

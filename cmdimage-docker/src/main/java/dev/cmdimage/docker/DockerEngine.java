@@ -3,7 +3,6 @@ package dev.cmdimage.docker;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.model.Version;
 import com.github.dockerjava.core.DockerClientImpl;
-import com.github.dockerjava.core.LocalDirectorySSLConfig;
 import com.github.dockerjava.core.RemoteApiVersion;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
 import dev.cmdimage.api.ImageStoreException;
@@ -11,6 +10,7 @@ import dev.cmdimage.core.DockerConfigLocation;
 import dev.cmdimage.docker.internal.Causes;
 import dev.cmdimage.docker.internal.EngineAddress;
 import dev.cmdimage.docker.internal.EngineClientConfig;
+import dev.cmdimage.docker.internal.EngineTls;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
@@ -33,6 +33,13 @@ import org.slf4j.LoggerFactory;
  * speak only API 1.41 (Docker 20.10) work. An engine that cannot be reached is an {@link ImageStoreException}
  * naming the address tried and where it came from.
  *
+ * <p>With TLS ({@code DOCKER_TLS_VERIFY}, {@link Builder#tlsVerify}, or a context with TLS material) the material is
+ * read as the Docker CLI reads it from {@code DOCKER_CERT_PATH} (default: the Docker configuration directory) or the
+ * context's TLS directory: {@code ca.pem}, when present, is the only CA trusted (else the JVM's), {@code cert.pem} and
+ * {@code key.pem}, when both are present, the client certificate. The connection always uses TLS with the engine's
+ * certificate and host name verified; a TLS failure names the engine, what failed (untrusted issuer, expired, wrong
+ * host name, client certificate required or refused) and which file to fix.
+ *
  * <p>Thread-safe. {@link #close()} releases the connections.
  */
 public final class DockerEngine implements AutoCloseable {
@@ -49,6 +56,7 @@ public final class DockerEngine implements AutoCloseable {
 
     private DockerClient client;
     private DockerClient streamingClient;
+    private EngineTls tls;
     private String apiVersion;
     private boolean closed;
 
@@ -176,6 +184,9 @@ public final class DockerEngine implements AutoCloseable {
             throw new ImageStoreException("The Docker engine address " + address.describe() + " is not a valid URI: "
                     + e.getMessage());
         }
+        if (address.tlsVerify() && tls == null) {
+            tls = EngineTls.load(address.certPath(), "Docker engine at " + address.describe());
+        }
         // the version request is part of connecting: an engine that accepts but never answers fails within the
         // connect timeout, not the (longer) request timeout
         DockerClient probe = open(uri, RemoteApiVersion.unknown(), connectTimeout);
@@ -185,6 +196,11 @@ public final class DockerEngine implements AutoCloseable {
             engineApi = v.getApiVersion();
         } catch (RuntimeException e) {
             closeQuietly(probe);
+            String tlsProblem = tls == null ? null
+                    : tls.problem(e, "Docker engine at " + address.describe(), uri.getHost());
+            if (tlsProblem != null) {
+                throw new ImageStoreException(tlsProblem, e);
+            }
             String why = Causes.isTimeout(e) ? "it did not answer within " + Causes.format(connectTimeout)
                     : Causes.describe(e);
             throw new ImageStoreException(unreachable(why, doing), e);
@@ -202,16 +218,14 @@ public final class DockerEngine implements AutoCloseable {
     }
 
     private DockerClient open(URI uri, RemoteApiVersion version, Duration responseTimeout) {
-        LocalDirectorySSLConfig ssl = address.tlsVerify() && address.certPath() != null
-                ? new LocalDirectorySSLConfig(address.certPath().toString()) : null;
         ApacheDockerHttpClient http = new ApacheDockerHttpClient.Builder()
                 .dockerHost(uri)
-                .sslConfig(ssl)
+                .sslConfig(tls)
                 .maxConnections(16)
                 .connectionTimeout(connectTimeout)
                 .responseTimeout(responseTimeout)
                 .build();
-        return DockerClientImpl.getInstance(new EngineClientConfig(uri, version, ssl), http);
+        return DockerClientImpl.getInstance(new EngineClientConfig(uri, version, tls), http);
     }
 
     private static void closeQuietly(DockerClient c) {

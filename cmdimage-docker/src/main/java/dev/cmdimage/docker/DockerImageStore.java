@@ -7,6 +7,9 @@ import dev.cmdimage.api.ImageRef;
 import dev.cmdimage.api.ImageStoreException;
 import dev.cmdimage.docker.internal.Causes;
 import dev.cmdimage.spi.ImageStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -89,6 +92,32 @@ public final class DockerImageStore implements ImageStore {
                     + ": " + Causes.describe(e), e);
         } catch (RuntimeException e) {
             throw new ImageStoreException(engine.unreachable(e, "tag " + imageId + " as " + ref), e);
+        }
+    }
+
+    /**
+     * Writes {@code docker save <ref>} (the engine's image archive; containerd imports its {@code RepoTags} under
+     * their full names, e.g. {@code docker.io/library/app:tag}). The engine holds one platform of an image, so
+     * {@code arch} chooses nothing here.
+     */
+    @Override
+    public void writeArchive(ImageRef ref, @Nullable String arch, OutputStream out) throws ImageStoreException {
+        Objects.requireNonNull(ref, "ref");
+        Objects.requireNonNull(out, "out");
+        String name = ref.familiarString();
+        try (InputStream in = engine.client("save " + name).saveImageCmd(name).exec()) {
+            in.transferTo(out);
+        } catch (NotFoundException e) {
+            throw new ImageStoreException("The " + engine.description() + " has no image " + name + " to save: "
+                    + Causes.describe(e), e);
+        } catch (DockerException e) {
+            throw new ImageStoreException("The " + engine.description() + " could not save " + name + ": "
+                    + Causes.describe(e), e);
+        } catch (IOException e) {
+            throw new ImageStoreException("Writing the archive of " + name + " from the " + engine.description()
+                    + " failed: " + e, e);
+        } catch (RuntimeException e) {
+            throw new ImageStoreException(engine.unreachable(e, "save " + name), e);
         }
     }
 

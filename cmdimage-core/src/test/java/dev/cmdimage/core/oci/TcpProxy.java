@@ -26,17 +26,22 @@ final class TcpProxy implements AutoCloseable {
     private volatile boolean dead;
 
     TcpProxy(String targetDomain) throws IOException {
+        this(targetDomain, InetAddress.getLoopbackAddress());
+    }
+
+    /** A proxy listening on {@code bind} (e.g. 127.0.0.2, a loopback address a certificate does not name). */
+    TcpProxy(String targetDomain, InetAddress bind) throws IOException {
         int colon = targetDomain.lastIndexOf(':');
         target = new InetSocketAddress(targetDomain.substring(0, colon),
                 Integer.parseInt(targetDomain.substring(colon + 1)));
-        server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        server = new ServerSocket(0, 50, bind);
         Thread accept = new Thread(this::acceptLoop, "tcp-proxy-accept");
         accept.setDaemon(true);
         accept.start();
     }
 
     String domain() {
-        return "127.0.0.1:" + server.getLocalPort();
+        return server.getInetAddress().getHostAddress() + ":" + server.getLocalPort();
     }
 
     boolean dead() {

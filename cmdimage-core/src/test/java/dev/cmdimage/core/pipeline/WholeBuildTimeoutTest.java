@@ -41,16 +41,16 @@ class WholeBuildTimeoutTest {
                 .killGrace(Duration.ZERO).build();
         try {
             BuildHandle handle = builder.start(f.request(Fixture.spec("app").build())
-                    .timeout(Duration.ofSeconds(1)).build());
+                    .timeout(Duration.ofSeconds(3)).build());
 
             // a hang check, not a timing assertion: without the whole-build timeout this never ends
             CmdImageStatus status = handle.finalStatus().get(20, TimeUnit.SECONDS);
 
             assertThat(status.completedState().orElseThrow().error()).isEqualTo("Custom build \"./build.sh\" timed"
-                    + " out after 1s in step \"verify\" (the timeout covers the whole build)");
+                    + " out after 3s in step \"verify\" (the timeout covers the whole build)");
             assertThatThrownBy(() -> handle.result().join()).cause()
                     .isInstanceOfSatisfying(BuildTimeoutException.class, e -> {
-                        assertThat(e.timeout()).isEqualTo(Duration.ofSeconds(1));
+                        assertThat(e.timeout()).isEqualTo(Duration.ofSeconds(3));
                         assertThat(e.command()).isEqualTo("./build.sh");
                     });
             assertThat(store.interrupted.await(10, TimeUnit.SECONDS)).as("the blocked step was interrupted").isTrue();
@@ -66,12 +66,12 @@ class WholeBuildTimeoutTest {
         try (CmdImageBuilder builder = CmdImages.builder().processRunner(f.runner).imageStore(store).clock(f.clock)
                 .build()) {
             BuildHandle handle = builder.start(f.request(Fixture.spec("app").build())
-                    .timeout(Duration.ofSeconds(1)).build());
+                    .timeout(Duration.ofSeconds(3)).build());
 
             CmdImageStatus status = handle.finalStatus().get(20, TimeUnit.SECONDS);
             handle.stopped().get(20, TimeUnit.SECONDS);
 
-            assertThat(status.completedState().orElseThrow().error()).contains("timed out after 1s in step \"verify\"");
+            assertThat(status.completedState().orElseThrow().error()).contains("timed out after 3s in step \"verify\"");
             assertThat(store.interrupted.getCount()).isZero();
         }
     }
@@ -90,14 +90,14 @@ class WholeBuildTimeoutTest {
                     return "sha256:" + "e".repeat(64);
                 })
                 .clock(f.clock).killGrace(Duration.ZERO).build()) {
-            BuildHandle handle = builder.start(f.request(Fixture.spec("app").build()).timeout(Duration.ofSeconds(1))
+            BuildHandle handle = builder.start(f.request(Fixture.spec("app").build()).timeout(Duration.ofSeconds(3))
                     .cluster(Fixture.cluster("localhost:5000", null, null)).build());
 
             CmdImageStatus status = handle.finalStatus().get(20, TimeUnit.SECONDS);
             handle.stopped().get(20, TimeUnit.SECONDS);
 
             assertThat(status.completedState().orElseThrow().error()).isEqualTo("Custom build \"./build.sh\" timed"
-                    + " out after 1s in step \"push\" (the timeout covers the whole build)");
+                    + " out after 3s in step \"push\" (the timeout covers the whole build)");
             assertThat(pushInterrupted).isTrue();
         }
     }

@@ -74,13 +74,14 @@ class ReadmeEmbeddingExampleTest {
     private static List<String> example(Path file, Path layoutDir) throws Exception {
         List<String> report = new ArrayList<>();
         // README-BEGIN
-        CmdImageBuilder builder = CmdImages.builder().imageStore(new OciLayoutStore(layoutDir)).build();
-        CmdImageSetResult result = CmdImageSet.read(file).build(builder); // in dependency order, in parallel
-        for (CmdImageSetResult.Outcome outcome : result.outcomes()) {
-            if (outcome.failure().orElse(null) instanceof CommandFailedException e) {
-                report.add(outcome.name() + ": exit status " + e.exitCode() + ", last lines: " + e.outputTail());
-            } else {
-                report.add(outcome.name() + ": " + outcome.failure().map(Throwable::getMessage).orElse(outcome.status().ref()));
+        try (CmdImageBuilder builder = CmdImages.builder().imageStore(new OciLayoutStore(layoutDir)).build()) {
+            CmdImageSetResult result = CmdImageSet.read(file).build(builder); // in dependency order, in parallel
+            for (CmdImageSetResult.Outcome outcome : result.outcomes()) {
+                if (outcome.failure().orElse(null) instanceof CommandFailedException e) {
+                    report.add(outcome.name() + ": exit status " + e.exitCode() + ", last lines: " + e.outputTail());
+                } else {
+                    report.add(outcome.name() + ": " + outcome.failure().map(Throwable::getMessage).orElse(outcome.status().ref()));
+                }
             }
         }
         // README-END

@@ -64,27 +64,27 @@ class ReadmeExampleTest {
         // README-BEGIN
         // An image store (here an OCI image layout; DockerImageStore from cmdimage-docker for a Docker engine).
         OciLayoutStore store = new OciLayoutStore(layoutDir);
-        CmdImageBuilder builder = CmdImages.builder().imageStore(store).build();
+        try (CmdImageBuilder builder = CmdImages.builder().imageStore(store).build()) { // close() ends what runs
+            CmdImage image = CmdImage.of("hello-oci", CmdImageSpec.builder()
+                    .ref("hello-oci")
+                    .args("sh", "build.sh")
+                    .dir(exampleDir.toString())
+                    .build());
 
-        CmdImage image = CmdImage.of("hello-oci", CmdImageSpec.builder()
-                .ref("hello-oci")
-                .args("sh", "build.sh")
-                .dir(exampleDir.toString())
-                .build());
-
-        BuildResult result = builder.build(BuildRequest.builder(image)
-                .timeout(Duration.ofMinutes(5))
-                .listener(new BuildListener() {
-                    @Override
-                    public void outputLine(String name, StdStream stream, String line) {
-                        printed.add(line); // e.g. show it in your UI
-                    }
-                })
-                .build());
-        // result.localRef() is "hello-oci:tilt-<16 hex of the image ID>"; a failure throws a CmdImageException
-        // whose message says why (exit status and the last lines of output) and whose status() is "completed".
+            BuildResult result = builder.build(BuildRequest.builder(image)
+                    .timeout(Duration.ofMinutes(5)) // the whole build, every step
+                    .listener(new BuildListener() {
+                        @Override
+                        public void outputLine(String name, StdStream stream, String line) {
+                            printed.add(line); // e.g. show it in your UI
+                        }
+                    })
+                    .build());
+            // result.localRef() is "hello-oci:tilt-<16 hex of the image ID>"; a failure throws a CmdImageException
+            // whose message says why (exit status and the last lines of output) and whose status() is "completed".
+            return result;
+        }
         // README-END
-        return result;
     }
 
     /** Each line without its indentation (the README shows the snippet dedented). */

@@ -154,9 +154,10 @@ final class BuildExecution implements BuildHandle, BuildControl {
         }
         BuildStep now = step;
         LOG.debug("build {} timed out after {} in step {}", name, timeout, now.label());
+        // ended first, then the step stopped: the step that sees the cancel must not end the build "cancelled"
+        fail(new BuildTimeoutException(Messages.buildTimedOut(command, timeout, now), timeout, command, List.of()));
         cancellation.cancel();
         interruptSteps();
-        fail(new BuildTimeoutException(Messages.buildTimedOut(command, timeout, now), timeout, command, List.of()));
     }
 
     /** Interrupts the build's thread when it runs a step other than the command (the runner has its cancel). */

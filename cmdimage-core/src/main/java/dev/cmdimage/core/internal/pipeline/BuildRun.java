@@ -5,6 +5,7 @@ import dev.cmdimage.api.BuildRequest;
 import dev.cmdimage.api.BuildResult;
 import dev.cmdimage.api.BuildStep;
 import dev.cmdimage.api.BuildTimeoutException;
+import dev.cmdimage.api.ClusterLoadException;
 import dev.cmdimage.api.CmdImageException;
 import dev.cmdimage.api.CmdImageSpec;
 import dev.cmdimage.api.CmdImageStatus;
@@ -12,6 +13,7 @@ import dev.cmdimage.api.ImageMap;
 import dev.cmdimage.api.MicroTime;
 import dev.cmdimage.core.internal.registry.TaggedRefs;
 import dev.cmdimage.spi.Cancellation;
+import dev.cmdimage.spi.ClusterTarget;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -55,7 +57,7 @@ final class BuildRun {
 
         // 1. validate, resolve the cluster and the image maps
         step(BuildStep.VALIDATE, "checking the spec", () -> {
-            new ValidateStep(settings).check(request.cmdImage(), request.cluster() != null,
+            new ValidateStep(settings).check(request.cmdImage(), request.cluster(),
                     request.clusterSharesImageStore());
             return spec;
         }, s -> "valid");
@@ -108,8 +110,21 @@ final class BuildRun {
                 () -> new RetagStep(settings.imageStore()).retag(imageId, resolution.refs(), masker),
                 refs -> "tagged " + refs.local().familiarString());
 
-        // 12. push
-        PushDecision decision = PushDecision.decide(spec, request.cluster() != null, request.clusterSharesImageStore());
+        // 12. push, or load into a cluster without a registry
+        PushDecision decision = PushDecisions.decide(spec, request.cluster(), settings,
+                request.clusterSharesImageStore());
+        if (decision.action() == PushDecision.Action.LOAD) {
+            ClusterTarget target = ClusterTarget.of(request.cluster());
+            step(BuildStep.PUSH, "loading " + content.local().familiarString() + " into "
+                    + PushDecision.describe(target), () -> new LoadStep(settings.clusterImageLoader())
+                            .load(content.local(), target, decision, events, masker, cancellation),
+                    name -> "loaded into " + PushDecision.describe(target) + " as " + name);
+            return succeeded(content, imageId, null);
+        }
+        if (decision.action() == PushDecision.Action.REFUSE) {
+            throw new ClusterLoadException(decision.reason(), ClusterTarget.of(request.cluster()).displayName(),
+                    ClusterTarget.of(request.cluster()).product(), content.local().familiarString(), List.of(), null);
+        }
         String digest = step(BuildStep.PUSH, (decision.push() ? "pushing " : "deciding whether to push ")
                 + content.local().familiarString(), () -> new PushStep(settings.registryPusher())
                         .push(content.local(), decision, events, masker, cancellation),

@@ -88,6 +88,23 @@ final class Messages {
                 + " (CmdImages.builder().registryPusher(...))";
     }
 
+    /**
+     * A local cluster without a registry, and no loader for it: the build fails rather than push the image to the
+     * image's own (usually public) registry.
+     */
+    static String noLoader(String cluster, String product) {
+        return "the cluster " + cluster + " has no registry, and no cluster image loader serves " + product
+                + " clusters (CmdImages.builder().clusterImageLoader(...), e.g. ClusterToolLoader for kind, k3d,"
+                + " minikube, k3s, microk8s and containerd); cmdimage does not push a local cluster's image to the"
+                + " image's own registry. Give the cluster a registry (status.registry or spec.defaultRegistry) or a"
+                + " loader";
+    }
+
+    /** The loader's words for the load, then the cause: {@code kind load into kind-dev: <cause>}. */
+    static String loadFailed(String load, String cause) {
+        return load + ": " + cause;
+    }
+
     /** A RuntimeException thrown by a plug-in, as a sentence: what failed, while doing what, and its words. */
     static String unexpected(String plugin, String doing, RuntimeException e) {
         String message = e.getMessage();

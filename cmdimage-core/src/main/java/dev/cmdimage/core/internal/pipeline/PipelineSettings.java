@@ -1,5 +1,6 @@
 package dev.cmdimage.core.internal.pipeline;
 
+import dev.cmdimage.spi.ClusterImageLoader;
 import dev.cmdimage.spi.ImageStore;
 import dev.cmdimage.spi.ProcessRunner;
 import dev.cmdimage.spi.RegistryPusher;
@@ -14,6 +15,8 @@ import java.util.concurrent.Executor;
  * @param processRunner   runs the user's command
  * @param imageStore      verifies and retags images, or {@code null} (then only {@code remote} mode works)
  * @param registryPusher  pushes images, or {@code null} (then a build that must push fails)
+ * @param clusterImageLoader loads images into clusters without a registry, or {@code null} (then a local cluster
+ *                        without a registry fails the build)
  * @param clock           the source of every timestamp and generated tag
  * @param executor        runs started builds
  * @param killGrace       how long a process tree has after SIGTERM before SIGKILL
@@ -23,6 +26,7 @@ public record PipelineSettings(
         ProcessRunner processRunner,
         ImageStore imageStore,
         RegistryPusher registryPusher,
+        ClusterImageLoader clusterImageLoader,
         Clock clock,
         Executor executor,
         Duration killGrace,

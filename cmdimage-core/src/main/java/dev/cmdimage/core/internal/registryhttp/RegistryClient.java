@@ -35,12 +35,28 @@ public final class RegistryClient {
     public RegistryClient(HttpClient http, PushSettings settings, TokenCache tokens, Map<String, String> schemes,
             String registry, String repository, RegistryCredentials credentials, Cancellation cancellation,
             String refText) {
+        this(http, settings, tokens, schemes, registry, repository, credentials, cancellation, refText,
+                RegistryTrust.Material.NONE);
+    }
+
+    /**
+     * @param schemes     the scheme found per API host, shared between pushes
+     * @param registry    the registry domain as in the ref ({@code docker.io}, {@code 127.0.0.1:5000})
+     * @param repository  the repository path ({@code library/app})
+     * @param credentials the credentials, or {@code null} for anonymous
+     * @param refText     the ref for messages
+     * @param tls         the CA certificates and client certificates {@code http} was made with, for the messages
+     */
+    public RegistryClient(HttpClient http, PushSettings settings, TokenCache tokens, Map<String, String> schemes,
+            String registry, String repository, RegistryCredentials credentials, Cancellation cancellation,
+            String refText, RegistryTrust.Material tls) {
         this.registry = registry;
         this.apiHost = registry.equals("docker.io") ? "registry-1.docker.io" : registry;
         this.repository = repository;
         CredentialMask mask = new CredentialMask(credentials);
         this.failures = new PushFailures(refText, registry, credentials, mask);
-        this.transport = new RegistryTransport(http, settings, schemes, registry, apiHost, cancellation, failures);
+        this.transport = new RegistryTransport(http, settings, schemes, registry, apiHost, cancellation, failures,
+                tls);
         this.authenticator = new RegistryAuthenticator(transport, tokens, failures, mask, registry, apiHost,
                 repository, credentials);
     }

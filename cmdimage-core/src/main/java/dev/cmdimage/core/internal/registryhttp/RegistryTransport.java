@@ -58,6 +58,7 @@ public final class RegistryTransport {
     private final String apiHost;
     private final Cancellation cancellation;
     private final PushFailures failures;
+    private final RegistryTrust.Material tls;
 
     private URI base;
     private String scheme;
@@ -69,6 +70,18 @@ public final class RegistryTransport {
      */
     public RegistryTransport(HttpClient http, PushSettings settings, Map<String, String> schemes, String registry,
             String apiHost, Cancellation cancellation, PushFailures failures) {
+        this(http, settings, schemes, registry, apiHost, cancellation, failures, RegistryTrust.Material.NONE);
+    }
+
+    /**
+     * @param schemes  the scheme found per API host, shared between pushes
+     * @param registry the registry domain as in the ref ({@code docker.io}, {@code 127.0.0.1:5000})
+     * @param apiHost  where its API is ({@code registry-1.docker.io} for {@code docker.io}, else the same)
+     * @param tls      the CA certificates and client certificates {@code http} was made with, for the messages
+     */
+    public RegistryTransport(HttpClient http, PushSettings settings, Map<String, String> schemes, String registry,
+            String apiHost, Cancellation cancellation, PushFailures failures, RegistryTrust.Material tls) {
+        this.tls = tls;
         this.http = http;
         this.settings = settings;
         this.schemes = schemes;
@@ -323,6 +336,10 @@ public final class RegistryTransport {
             return "timed out after " + timeout.toSeconds() + "s waiting for the registry to answer " + what;
         }
         if (e instanceof SSLException) {
+            String known = TlsProblems.describe((SSLException) e, registry, apiHost, what, tls);
+            if (known != null) {
+                return known;
+            }
             return "TLS failed talking to " + apiHost + " (" + what + "): " + e.getMessage()
                     + (settings.allowsPlainHttp(registry) ? "" : "; if this registry speaks plain HTTP, allow it as an"
                             + " insecure host");
@@ -330,7 +347,10 @@ public final class RegistryTransport {
         String kind = e instanceof ConnectException ? "cannot connect to the registry at " + base
                 : "the connection to the registry at " + base + " broke";
         String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        return kind + " (" + what + ", " + attempts + " attempt" + (attempts == 1 ? "" : "s") + "): " + why;
+        String hint = e instanceof ConnectException || !"https".equals(scheme) ? null
+                : TlsProblems.closedHint(registry, tls);
+        return kind + " (" + what + ", " + attempts + " attempt" + (attempts == 1 ? "" : "s") + "): " + why
+                + (hint == null ? "" : "; " + hint);
     }
 
     /** The registry took the connection and said nothing. */
