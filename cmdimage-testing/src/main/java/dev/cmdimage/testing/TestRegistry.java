@@ -56,7 +56,7 @@ public final class TestRegistry implements AutoCloseable {
     private static final AtomicInteger INSTANCES = new AtomicInteger();
 
     /** Which authentication the registry asks for. */
-    public enum Auth {
+    private enum Auth {
         /** Anonymous access. */
         NONE,
         /** HTTP Basic with the configured user and password. */
