@@ -8,6 +8,7 @@ module dev.cmdimage.api {
 
     exports dev.cmdimage.api;
     exports dev.cmdimage.spi;
-    // FinalStatus: how the pipeline records a build's final status on its exception (no public mutator)
-    exports dev.cmdimage.api.internal to dev.cmdimage.core;
+    // FinalStatus: how the pipeline (and the test kit's FakeCmdImageBuilder) records a build's final status on its
+    // exception (no public mutator)
+    exports dev.cmdimage.api.internal to dev.cmdimage.core, dev.cmdimage.testing;
 }

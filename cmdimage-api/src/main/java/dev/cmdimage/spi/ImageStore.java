@@ -17,7 +17,10 @@ import org.jspecify.annotations.Nullable;
  * {@link #description()} and {@link #displayName()} may be called from any thread, also for log lines and messages.
  */
 public interface ImageStore {
-    /** Names the store for people, e.g. {@code Docker engine at unix:///var/run/docker.sock}. */
+    /**
+     * Names the store for people, e.g. {@code Docker engine at unix:///var/run/docker.sock}. Errors name a store
+     * whose description is {@code null} or blank (or that throws, as a mock may) by its class name instead.
+     */
     String description();
 
     /**

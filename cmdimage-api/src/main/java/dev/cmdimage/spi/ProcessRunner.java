@@ -11,6 +11,23 @@ import java.io.IOException;
  * cancellation the whole process tree gets SIGTERM, then SIGKILL after {@link ProcessSpec#killGrace()}. Output is
  * streamed line by line as it comes, with bounded memory whatever the command prints.
  *
+ * <p>What a runner of one's own (or a fake in a test) must do:
+ * <ul>
+ *   <li>run {@link ProcessSpec#command()} as an argv in {@link ProcessSpec#directory()} with exactly
+ *       {@link ProcessSpec#environment()} (it is complete: nothing else is inherited);</li>
+ *   <li>give each output line to the {@link LineConsumer} as it comes, before {@link #run} returns: the pipeline
+ *       shows those lines to the listener and puts the last of them into a failure's message. Should it stream no
+ *       line at all, the pipeline uses {@link ProcessResult#outputTail()} for the message instead (a runner that can
+ *       only collect output returns it there);</li>
+ *   <li>return a {@link ProcessResult}, never {@code null}: a non-zero exit is a result; {@code TIMED_OUT} when
+ *       {@link ProcessSpec#timeout()} ran out, {@code CANCELLED} after the {@link Cancellation} fired;</li>
+ *   <li>throw {@link IOException} only when the command could not start;</li>
+ *   <li>react to the {@link Cancellation} (poll it or register a callback) and return soon after it fires, its
+ *       processes gone. After a cancel or a timeout the build waits a bounded time for {@code run} to return
+ *       (twice the kill grace and a margin), then ends anyway; {@link dev.cmdimage.api.BuildHandle#stopped()}
+ *       completes only once {@code run} has returned.</li>
+ * </ul>
+ *
  * <p>Threads: one runner serves every build of a builder, so {@link #run} is called concurrently, once per running
  * build, each call on that build's thread (a thread of the builder's executor: {@code CmdImages.Builder.executor},
  * by default the builder's own {@code cmdimage-build-*} threads; the controller's builds run there too). An

@@ -2,7 +2,7 @@ package dev.cmdimage.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cmdimage.core.testing.TestContainerd;
+import dev.cmdimage.testing.TestContainerd;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;

@@ -13,7 +13,7 @@ import dev.cmdimage.api.ObjectMeta;
 import dev.cmdimage.core.ClusterToolLoader;
 import dev.cmdimage.core.CmdImages;
 import dev.cmdimage.core.JdkProcessRunner;
-import dev.cmdimage.core.testing.TestContainerd;
+import dev.cmdimage.testing.TestContainerd;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cmdimage.api.ImageRef;
 import dev.cmdimage.api.ImageStoreException;
+import dev.cmdimage.testing.RequiresDocker;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+@RequiresDocker
 class DockerImageStoreIT {
     @TempDir
     Path tmp;
@@ -23,7 +25,6 @@ class DockerImageStoreIT {
 
     @BeforeEach
     void setUp() {
-        TestServices.requireEngine();
         engine = TestServices.engine();
         store = new DockerImageStore(engine);
     }

@@ -12,6 +12,8 @@ import dev.cmdimage.api.RegistryHosting;
 import dev.cmdimage.core.CmdImages;
 import dev.cmdimage.core.DockerConfigCredentials;
 import dev.cmdimage.core.JdkProcessRunner;
+import dev.cmdimage.testing.RequiresDocker;
+import dev.cmdimage.testing.RequiresRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -28,9 +30,9 @@ class ReadmeExampleIT {
     Path tmp;
 
     @Test
+    @RequiresDocker
+    @RequiresRegistry
     void theReadmeExampleBuildsAndPushes() throws Exception {
-        TestServices.requireEngine();
-        TestServices.requireRegistry(TestServices.REGISTRY);
         Path projectDir = Files.createDirectories(tmp.resolve("app"));
         Files.writeString(projectDir.resolve("Dockerfile"), "FROM scratch\nCOPY Dockerfile /\n");
         Map<String, String> env = new HashMap<>(System.getenv());

@@ -1,19 +1,14 @@
 package dev.cmdimage.docker;
 
 import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ServerSocket;
-import java.net.StandardProtocolFamily;
 import java.net.URI;
-import java.net.UnixDomainSocketAddress;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,79 +23,30 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The real test services started by {@code scripts/services.sh} ({@code source scripts/services.sh &&
- * services_start}): a Docker engine and two registries on loopback. When {@code CI=true} a test that cannot reach
- * them fails; elsewhere it is skipped with a message saying how to start them.
+ * services_start}): a Docker engine and two registries on loopback, at the addresses the test kit's
+ * {@link dev.cmdimage.testing.TestServices} reads. When {@code CI=true} a test that cannot reach them fails; elsewhere
+ * it is skipped with a message saying how to start them (the kit's rule; {@code @RequiresDocker} and
+ * {@code @RequiresRegistry} apply it to a whole test).
  */
 final class TestServices {
-    static final String DOCKER_HOST = env("CMDIMAGE_TEST_DOCKER_HOST", "unix:///run/cmdimage-test/docker.sock");
-    static final String REGISTRY = env("CMDIMAGE_TEST_REGISTRY", "127.0.0.1:5000");
-    static final String AUTH_REGISTRY = env("CMDIMAGE_TEST_AUTH_REGISTRY", "127.0.0.1:5001");
-    static final String AUTH_USER = env("CMDIMAGE_TEST_AUTH_USER", "cmdimage");
-    static final String AUTH_PASSWORD = env("CMDIMAGE_TEST_AUTH_PASSWORD", "cmdimage-test-password");
+    static final String DOCKER_HOST = dev.cmdimage.testing.TestServices.dockerHost();
+    static final String REGISTRY = dev.cmdimage.testing.TestServices.registry();
+    static final String AUTH_REGISTRY = dev.cmdimage.testing.TestServices.authRegistry();
+    static final String AUTH_USER = dev.cmdimage.testing.TestServices.authUser();
+    static final String AUTH_PASSWORD = dev.cmdimage.testing.TestServices.authPassword();
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private static final String HOW = "start them with: source scripts/services.sh && services_start";
 
     private TestServices() {}
 
-    private static String env(String key, String def) {
-        String v = System.getenv(key);
-        return v == null || v.isBlank() ? def : v;
-    }
-
     /** Skips (or with CI=true fails) unless the engine answers /_ping. */
     static void requireEngine() {
-        require(engineAnswers(), "the Docker engine at " + DOCKER_HOST + " does not answer");
+        dev.cmdimage.testing.TestServices.requireDocker();
     }
 
     /** Skips (or with CI=true fails) unless the registry answers /v2/. */
     static void requireRegistry(String hostPort) {
-        require(registryStatus(hostPort) > 0, "the registry at " + hostPort + " does not answer");
-    }
-
-    private static void require(boolean ok, String what) {
-        if (ok) {
-            return;
-        }
-        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-            fail(what + " and CI=true, so this integration test fails instead of skipping; " + HOW);
-        }
-        assumeTrue(false, what + "; skipping. To run the integration tests, " + HOW);
-    }
-
-    static boolean engineAnswers() {
-        if (!DOCKER_HOST.startsWith("unix://")) {
-            return registryStatusUrl("http://" + DOCKER_HOST.replaceFirst("^tcp://", "") + "/_ping") == 200;
-        }
-        Path sock = Path.of(DOCKER_HOST.substring("unix://".length()));
-        if (!Files.exists(sock)) {
-            return false;
-        }
-        try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-            ch.connect(UnixDomainSocketAddress.of(sock));
-            ch.write(ByteBuffer.wrap("GET /_ping HTTP/1.0\r\nHost: docker\r\n\r\n".getBytes(StandardCharsets.US_ASCII)));
-            ByteBuffer buf = ByteBuffer.allocate(4096);
-            ch.read(buf);
-            return new String(buf.array(), 0, buf.position(), StandardCharsets.US_ASCII).startsWith("HTTP/1.");
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    static int registryStatus(String hostPort) {
-        return registryStatusUrl("http://" + hostPort + "/v2/");
-    }
-
-    private static int registryStatusUrl(String url) {
-        try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (IOException e) {
-            return -1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
-        }
+        dev.cmdimage.testing.TestServices.requireRegistry(hostPort);
     }
 
     /** An engine for the test services, reading nothing from the JVM's environment. */

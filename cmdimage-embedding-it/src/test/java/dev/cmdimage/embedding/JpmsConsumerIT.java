@@ -1,16 +1,13 @@
 package dev.cmdimage.embedding;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.cmdimage.testing.RequiresDocker;
+import dev.cmdimage.testing.TestServices;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.StandardProtocolFamily;
 import java.net.URISyntaxException;
-import java.net.UnixDomainSocketAddress;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -137,10 +134,9 @@ class JpmsConsumerIT {
     }
 
     @Test
+    @RequiresDocker
     void aModuleThatRequiresOnlyDockerTalksToTheEngine() throws Exception {
-        String host = System.getenv().getOrDefault("CMDIMAGE_TEST_DOCKER_HOST",
-                "unix:///run/cmdimage-test/docker.sock");
-        requireEngine(host);
+        String host = TestServices.dockerHost();
 
         Run run = java(compileDockerApp(), "dockerapp/dockerapp.Main", host, work.toString());
 
@@ -158,25 +154,6 @@ class JpmsConsumerIT {
         List<Diagnostic<? extends JavaFileObject>> errors = compile("docker", classes);
         assertThat(errors).as("compiling a module that requires dev.cmdimage.docker").isEmpty();
         return classes;
-    }
-
-    /** The test services' engine (scripts/services.sh): with CI=true it must answer, elsewhere the test skips. */
-    private static void requireEngine(String host) {
-        boolean answers = false;
-        if (host.startsWith("unix://")) {
-            Path socket = Path.of(host.substring("unix://".length()));
-            try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-                answers = Files.exists(socket) && channel.connect(UnixDomainSocketAddress.of(socket));
-            } catch (IOException e) {
-                answers = false;
-            }
-        }
-        String what = "the Docker engine at " + host + " does not answer (this test knows unix sockets only)";
-        String how = "start it with: source scripts/services.sh && services_start";
-        if (!answers && "true".equalsIgnoreCase(System.getenv("CI"))) {
-            fail(what + " and CI=true, so this integration test fails instead of skipping; " + how);
-        }
-        assumeTrue(answers, what + "; skipping. To run it, " + how);
     }
 
     /** Compiles the consumer module {@code jpms/<name>} against the module path; returns the errors. */

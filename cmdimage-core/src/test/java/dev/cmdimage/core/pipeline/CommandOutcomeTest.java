@@ -11,6 +11,7 @@ import dev.cmdimage.core.CmdImages;
 import dev.cmdimage.core.testing.FakeProcessRunner;
 import dev.cmdimage.core.testing.FakeProcessRunner.Script;
 import dev.cmdimage.core.testing.RecordingListener;
+import dev.cmdimage.spi.ProcessResult;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -209,5 +210,44 @@ class CommandOutcomeTest {
         assertThat(f.listener.stepSequence()).endsWith("+run", "!run");
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !escaped.isEmpty());
         assertThat(escaped.get(0)).isInstanceOf(StackOverflowError.class);
+    }
+
+    @Test
+    void aRunnerThatStreamsNothingHasTheTailOfItsResultInTheError() {
+        // issue 10's trap: a custom runner that collects output returns it in ProcessResult.outputTail(); the
+        // pipeline used to ignore it and said only "exit status 2"
+        f.runner = new FakeProcessRunner(run -> new ProcessResult(2, ProcessResult.Termination.EXITED,
+                List.of("compiling", "error: token=s3cr3t rejected"), Duration.ofMillis(5)));
+
+        assertThatThrownBy(() -> f.builder().build(f.request(Fixture.spec("app").env(List.of("API_TOKEN=s3cr3t")).build())
+                .build()))
+                .isInstanceOfSatisfying(CommandFailedException.class, e -> {
+                    assertThat(e.outputTail()).containsExactly("compiling", "error: token=<redacted> rejected");
+                    assertThat(e.getMessage()).isEqualTo("Custom build \"./build.sh\" failed: exit status 2\n"
+                            + "output (last 2 lines):\n  compiling\n  error: token=<redacted> rejected");
+                });
+    }
+
+    @Test
+    void aRunnerThatTimesOutStreamingNothingHasTheTailOfItsResultInTheError() {
+        f.runner = new FakeProcessRunner(run -> new ProcessResult(143, ProcessResult.Termination.TIMED_OUT,
+                List.of("waiting for lock"), Duration.ofSeconds(1)));
+
+        assertThatThrownBy(() -> f.builder().build(f.request(Fixture.spec("app").build())
+                .timeout(Duration.ofSeconds(30)).build()))
+                .isInstanceOfSatisfying(BuildTimeoutException.class,
+                        e -> assertThat(e.outputTail()).containsExactly("waiting for lock"));
+    }
+
+    @Test
+    void streamedLinesWinOverTheResultsTail() {
+        f.runner = new FakeProcessRunner(run -> {
+            run.stdout("streamed");
+            return new ProcessResult(1, ProcessResult.Termination.EXITED, List.of("returned"), Duration.ZERO);
+        });
+
+        assertThatThrownBy(() -> f.builder().build(f.request(Fixture.spec("app").build()).build()))
+                .isInstanceOfSatisfying(CommandFailedException.class,
+                        e -> assertThat(e.outputTail()).containsExactly("streamed"));
     }
 }

@@ -14,6 +14,7 @@ import dev.cmdimage.core.CmdImages;
 import dev.cmdimage.core.OciLayoutStore;
 import dev.cmdimage.core.testing.FakeImageStore;
 import dev.cmdimage.core.testing.FakeProcessRunner;
+import dev.cmdimage.spi.ImageStore;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -102,6 +103,35 @@ class StoreStepsTest {
                 .hasMessage("Could not find image in the image store. Did your custom_build script tag the image it"
                         + " built as $EXPECTED_REF? If the script pushes the image itself, use outputMode: remote."
                         + " Looked for " + ref + " in fake image store: no such image");
+    }
+
+    @Test
+    void aMockedStoreWithoutADescriptionIsNamedByItsClassNotNull() throws Exception {
+        // issue 10's trap: a Mockito mock answers description() with null; the message said "... in null"
+        f.runner = FakeProcessRunner.exiting(0);
+        ImageStore mock = org.mockito.Mockito.mock(ImageStore.class);
+        org.mockito.Mockito.when(mock.inspect(org.mockito.ArgumentMatchers.any(), org.mockito.ArgumentMatchers.any()))
+                .thenReturn(java.util.Optional.empty());
+        String ref = "app:tilt-build-" + Fixture.T0_SECONDS;
+
+        try (CmdImageBuilder builder = CmdImages.builder().processRunner(f.runner).imageStore(mock).clock(f.clock)
+                .build()) {
+            assertThatThrownBy(() -> builder.build(f.request(Fixture.spec("app").build()).build()))
+                    .isInstanceOf(ImageNotFoundException.class)
+                    .hasMessageStartingWith("Could not find image in the image store. ")
+                    .hasMessageEndingWith(" Looked for " + ref + " in " + mock.getClass().getName()
+                            + ": no such image")
+                    .message().doesNotContain("null");
+        }
+    }
+
+    @Test
+    void aStoreWithABlankDescriptionIsNamedByItsClass() {
+        f.runner = FakeProcessRunner.exiting(0);
+        f.store.description(" ");
+
+        assertThatThrownBy(() -> f.builder().build(f.request(Fixture.spec("app").build()).build()))
+                .hasMessageEndingWith(" in " + FakeImageStore.class.getName() + ": no such image");
     }
 
     @Test

@@ -166,11 +166,7 @@ final class BuildRun {
     }
 
     private String storeDescription() {
-        try {
-            return settings.imageStore() == null ? "no image store" : settings.imageStore().description();
-        } catch (RuntimeException e) {
-            return settings.imageStore().getClass().getSimpleName();
-        }
+        return settings.imageStore() == null ? "no image store" : StoreNames.description(settings.imageStore());
     }
 
     private static String describe(Resolution r) {

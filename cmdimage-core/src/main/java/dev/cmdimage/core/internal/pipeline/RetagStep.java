@@ -34,8 +34,9 @@ final class RetagStep {
             throw new ImageStoreException("Could not tag image " + imageId + " as " + content.local().familiarString()
                     + ": " + masker.mask(e.getMessage()), e);
         } catch (RuntimeException e) {
-            throw new ImageStoreException(masker.mask(Messages.unexpected("the image store (" + store.description()
-                    + ")", "tagging " + imageId + " as " + content.local().familiarString(), e)), e);
+            throw new ImageStoreException(masker.mask(Messages.unexpected("the image store ("
+                    + StoreNames.description(store) + ")", "tagging " + imageId + " as "
+                    + content.local().familiarString(), e)), e);
         }
         return content;
     }

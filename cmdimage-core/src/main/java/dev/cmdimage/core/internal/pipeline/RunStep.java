@@ -78,7 +78,7 @@ final class RunStep {
             case CANCELLED:
                 throw new BuildCancelledException(Messages.CANCELLED);
             case TIMED_OUT:
-                throw timedOut(command, timeout, tail);
+                throw timedOut(command, timeout, tailOf(tail, result, masker));
             case EXITED:
             default:
                 break;
@@ -87,11 +87,27 @@ final class RunStep {
             throw new BuildCancelledException(Messages.CANCELLED);
         }
         if (result.exitCode() != 0) {
-            List<String> lines = tail.snapshot();
+            List<String> lines = tailOf(tail, result, masker).snapshot();
             throw new CommandFailedException(Messages.commandFailed(command, result.exitCode(), lines), command,
                     result.exitCode(), lines);
         }
         return result.elapsed();
+    }
+
+    /**
+     * The lines streamed to the pipeline; when the runner streamed none (a fake, or a runner that collects output
+     * instead of streaming it), the tail it returned in its result, masked and bounded the same way.
+     */
+    private OutputTail tailOf(OutputTail streamed, ProcessResult result, SecretMasker masker) {
+        List<String> returned = result.outputTail();
+        if (!streamed.snapshot().isEmpty() || returned == null || returned.isEmpty()) {
+            return streamed;
+        }
+        OutputTail tail = new OutputTail(tailLines, TAIL_LINE_LENGTH);
+        for (String line : returned) {
+            tail.add(masker.mask(line));
+        }
+        return tail;
     }
 
     private static BuildTimeoutException timedOut(String command, Duration timeout, OutputTail tail) {

@@ -20,8 +20,8 @@ final class VerifyStep {
     }
 
     String verify(ImageRef ref, String arch, Path refFile, SecretMasker masker) throws CmdImageException {
-        String description = description();
-        String name = displayName();
+        String description = StoreNames.description(store);
+        String name = StoreNames.displayName(store);
         Optional<String> id;
         try {
             id = store.inspect(ref, arch);
@@ -37,22 +37,5 @@ final class VerifyStep {
                     description, "no such image"), ref.familiarString(), null);
         }
         return id.get();
-    }
-
-    private String description() {
-        try {
-            return store.description();
-        } catch (RuntimeException e) {
-            return store.getClass().getSimpleName();
-        }
-    }
-
-    private String displayName() {
-        try {
-            String name = store.displayName();
-            return name == null || name.isBlank() ? "the image store" : name;
-        } catch (RuntimeException e) {
-            return "the image store";
-        }
     }
 }
