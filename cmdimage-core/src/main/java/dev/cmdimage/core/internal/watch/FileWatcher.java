@@ -203,6 +203,20 @@ public final class FileWatcher implements AutoCloseable {
                     reconfigure(ws, next);
                 }
                 WatchKey key = ws.poll(pollMillis(), TimeUnit.MILLISECONDS);
+                if (key != null) {
+                    // a configuration handed over while this thread waited holds for the events that woke it: a
+                    // ref file or directory excluded before a write must not count for that write
+                    Config changed = null;
+                    synchronized (lock) {
+                        if (configDirty) {
+                            configDirty = false;
+                            changed = config;
+                        }
+                    }
+                    if (changed != null) {
+                        reconfigure(ws, changed);
+                    }
+                }
                 while (key != null) {
                     handle(ws, key);
                     key = ws.poll();
