@@ -61,7 +61,7 @@ final class BuildCommand implements Callable<Integer> {
     ConsoleOptions console = new ConsoleOptions();
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "FILE", description = "YAML (one or more documents) or"
-            + " JSON holding CmdImage, CmdImageList, ImageMap and Cluster objects; - for stdin.")
+            + " JSON holding CmdImage, CmdImageList, ImageMap, Cluster and FileWatch objects; - for stdin.")
     String file;
 
     @Parameters(index = "1..*", paramLabel = "NAME", description = "Build only these CmdImages, and the CmdImages"

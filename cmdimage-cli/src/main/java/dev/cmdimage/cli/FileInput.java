@@ -157,8 +157,8 @@ final class FileInput {
             throw new UsageException(e.problems().stream().map(Problem::toString).toList());
         }
         if (set.objects().isEmpty()) {
-            throw new UsageException(source + ": no objects: expected CmdImage, CmdImageList, ImageMap or Cluster"
-                    + " objects");
+            throw new UsageException(source + ": no objects: expected CmdImage, CmdImageList, ImageMap, Cluster or"
+                    + " FileWatch objects");
         }
         return new FileInput(source, baseDir(texts.keySet().iterator().next(), cli), set);
     }

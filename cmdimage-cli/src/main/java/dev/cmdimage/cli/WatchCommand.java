@@ -65,7 +65,7 @@ final class WatchCommand implements Callable<Integer> {
     ConsoleOptions console = new ConsoleOptions();
 
     @Parameters(arity = "0..1", paramLabel = "FILE", description = "YAML or JSON file holding CmdImage,"
-            + " CmdImageList, ImageMap and Cluster objects.")
+            + " CmdImageList, ImageMap, Cluster and FileWatch objects.")
     String file;
 
     WatchCommand(Cli cli) {

@@ -20,7 +20,7 @@ public abstract class AbstractCmdImageMojo extends AbstractMojo {
     protected MavenProject project;
 
     /**
-     * The YAML (one or more documents) or JSON files holding the CmdImage, CmdImageList, ImageMap and Cluster
+     * The YAML (one or more documents) or JSON files holding the CmdImage, CmdImageList, ImageMap, Cluster and FileWatch
      * objects, relative to the project's directory; taken together as one set, so names are unique across them.
      * Each file's directory is where the commands of its CmdImages run. Default: every {@code *.yaml} file in
      * {@code src/main/cmdimage}, by name (none there: nothing to do).

@@ -8,7 +8,7 @@ import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 
 /**
- * Checks the CmdImage, CmdImageList, ImageMap and Cluster files without running anything: fails the build with
+ * Checks the CmdImage, CmdImageList, ImageMap, Cluster and FileWatch files without running anything: fails the build with
  * every problem of every file, each naming its file, document and field path (e.g.
  * {@code src/main/cmdimage/app.yaml: document 2 (CmdImage "app"): spec.args: Required value}), and every name given
  * twice across the files.
