@@ -4,6 +4,7 @@ import dev.cmdimage.api.StdStream;
 import dev.cmdimage.core.internal.process.Executables;
 import dev.cmdimage.core.internal.process.LineReader;
 import dev.cmdimage.core.internal.process.LiveProcesses;
+import dev.cmdimage.core.internal.process.ProcessStarts;
 import dev.cmdimage.core.internal.process.OutputTail;
 import dev.cmdimage.core.internal.process.ProcessTree;
 import dev.cmdimage.core.internal.process.Supervisor;
@@ -24,9 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -93,6 +92,9 @@ public final class JdkProcessRunner implements ProcessRunner, AutoCloseable {
     private final int outputTailLines;
     private final int maxLineLength;
     private final Charset charset;
+    /** How often a wait for the command's exit looks at its cancellation. */
+    private static final long WAIT_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+
     private final Supervisor supervisor;
     private final String setsid;
     private final Duration drainTimeout;
@@ -162,7 +164,7 @@ public final class JdkProcessRunner implements ProcessRunner, AutoCloseable {
 
         Process process;
         try {
-            process = startWithoutContextLoader(builder);
+            process = ProcessStarts.start(builder); // no context loader for the JDK 17 reaper thread
         } catch (IOException e) {
             throw new IOException(Executables.cannotRun(program) + e.getMessage(), e);
         }
@@ -199,26 +201,27 @@ public final class JdkProcessRunner implements ProcessRunner, AutoCloseable {
         }
         try {
             cancelRegistration = cancellation.onCancel(() -> cancelled.complete(null));
-            CompletableFuture<Process> exit = process.onExit();
-            CompletableFuture<Object> exitOrCancel = CompletableFuture.anyOf(exit, cancelled);
+            // Process.waitFor, in slices: it is woken by the JDK's process reaper. Process.onExit() completes on
+            // the common pool, which a host may have filled with blocking work: the exit would then go unseen.
             try {
-                if (spec.timeout() == null) {
-                    exitOrCancel.get();
-                } else {
-                    long left = spec.timeout().toNanos() - (System.nanoTime() - started);
-                    exitOrCancel.get(Math.max(0, left), TimeUnit.NANOSECONDS);
+                while (process.isAlive()) {
+                    if (cancelled.isDone()) {
+                        termination = Termination.CANCELLED;
+                        break;
+                    }
+                    long slice = WAIT_SLICE_NANOS;
+                    if (spec.timeout() != null) {
+                        long left = spec.timeout().toNanos() - (System.nanoTime() - started);
+                        if (left <= 0) {
+                            termination = Termination.TIMED_OUT;
+                            break;
+                        }
+                        slice = Math.min(slice, left);
+                    }
+                    process.waitFor(slice, TimeUnit.NANOSECONDS);
                 }
-                if (!exit.isDone()) {
-                    termination = Termination.CANCELLED;
-                }
-            } catch (TimeoutException e) {
-                termination = Termination.TIMED_OUT;
             } catch (InterruptedException e) {
                 interrupted = true;
-                termination = Termination.CANCELLED;
-            } catch (ExecutionException e) {
-                // neither future completes exceptionally; should one ever do so, end the tree all the same
-                LOG.debug("waiting for pid {} failed", process.pid(), e.getCause());
                 termination = Termination.CANCELLED;
             }
             if (termination != Termination.EXITED) {
@@ -269,22 +272,6 @@ public final class JdkProcessRunner implements ProcessRunner, AutoCloseable {
     /** Whether a JVM shutdown hook of this runner is installed now (for tests and diagnostics). */
     boolean shutdownHookInstalled() {
         return live.hookInstalled();
-    }
-
-    /**
-     * Starts the process with this thread's context class loader cleared: the JDK may start its "process reaper"
-     * thread here, and on JDK 17 that thread inherits the context class loader, which in a plug-in host is the
-     * plug-in's own, and would pin it for as long as the reaper lives.
-     */
-    private static Process startWithoutContextLoader(ProcessBuilder builder) throws IOException {
-        Thread thread = Thread.currentThread();
-        ClassLoader contextLoader = thread.getContextClassLoader();
-        thread.setContextClassLoader(null);
-        try {
-            return builder.start();
-        } finally {
-            thread.setContextClassLoader(contextLoader);
-        }
     }
 
     private Thread reader(Process process, StdStream stream, Sink sink) {

@@ -219,6 +219,7 @@ public final class RegistryHttpPusher implements RegistryPusher {
      */
     private HttpClient newHttp(SSLContext context) {
         HttpClient.Builder b = HttpClient.newBuilder()
+                .executor(HTTP_THREADS)
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(connectTimeout)
                 .followRedirects(HttpClient.Redirect.NEVER);
@@ -232,8 +233,31 @@ public final class RegistryHttpPusher implements RegistryPusher {
         }
         SSLParameters parameters = tls.getDefaultSSLParameters();
         parameters.setEndpointIdentificationAlgorithm("HTTPS");
-        return b.sslContext(tls).sslParameters(parameters).build();
+        // the client's selector thread starts here and keeps the context class loader it finds: none, so that an
+        // embedder's plug-in loader is not held by it
+        Thread thread = Thread.currentThread();
+        ClassLoader contextLoader = thread.getContextClassLoader();
+        thread.setContextClassLoader(null);
+        try {
+            return b.sslContext(tls).sslParameters(parameters).build();
+        } finally {
+            thread.setContextClassLoader(contextLoader);
+        }
     }
+
+    /**
+     * The clients' worker threads: daemons named after the pusher, without a context class loader, gone after 10 s
+     * idle (the JDK's default executor would name them {@code HttpClient-N-Worker} and give them the context class
+     * loader of whichever thread made them). Holds no reference to any pusher.
+     */
+    private static final java.util.concurrent.Executor HTTP_THREADS = new java.util.concurrent.ThreadPoolExecutor(0,
+            Integer.MAX_VALUE, 10, java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.SynchronousQueue<>(),
+            r -> {
+                Thread t = new Thread(r, "cmdimage-registry-http");
+                t.setDaemon(true);
+                t.setContextClassLoader(null);
+                return t;
+            });
 
     private static String shortDigest(String digest) {
         return digest.length() > 19 ? digest.substring(0, 19) : digest;

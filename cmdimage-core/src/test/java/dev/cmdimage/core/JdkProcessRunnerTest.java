@@ -708,6 +708,29 @@ class JdkProcessRunnerTest {
         }
     }
 
+    /**
+     * The runner waited on Process.onExit(), which the JDK completes on the common pool: a host that had filled the
+     * pool with blocking work saw "true" end TIMED_OUT after the whole timeout (or hang without one).
+     */
+    @Test
+    void aCommandEndsWhenItExitsEvenWhileTheHostsCommonPoolIsBusy() throws Exception {
+        Process jvm = startJvm(dev.cmdimage.core.process.CommonPoolMain.class,
+                "-Djava.util.concurrent.ForkJoinPool.common.parallelism=4");
+        try {
+            assertThat(jvm.waitFor(60, TimeUnit.SECONDS)).as("the child JVM ended").isTrue();
+            String out = Files.readString(dir.resolve("jvm.out"));
+            String result = out.lines().filter(l -> l.startsWith("RESULT ")).findFirst()
+                    .orElseThrow(() -> new AssertionError("no RESULT line: " + out));
+            String[] parts = result.split(" ");
+            assertThat(parts[1]).as(result).isEqualTo("EXITED");
+            assertThat(parts[2]).as(result).isEqualTo("0");
+            assertThat(Long.parseLong(parts[3])).as("ms until the runner saw the exit (timeout 10 s): " + result)
+                    .isLessThan(8_000);
+        } finally {
+            jvm.destroyForcibly();
+        }
+    }
+
     private Process startJvm(Class<?> main, String heap, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), heap,

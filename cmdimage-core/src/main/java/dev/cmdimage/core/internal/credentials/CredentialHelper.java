@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cmdimage.api.CredentialsException;
 import dev.cmdimage.spi.RegistryCredentials;
+import dev.cmdimage.core.internal.process.ProcessStarts;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
@@ -91,7 +92,7 @@ public final class CredentialHelper {
         pb.environment().putAll(environment);
         Process p;
         try {
-            p = pb.start();
+            p = ProcessStarts.start(pb); // no context loader for the JDK 17 reaper thread
         } catch (IOException e) {
             throw new CredentialsException("Cannot run the credential helper " + exe + ": " + e.getMessage(), e);
         }

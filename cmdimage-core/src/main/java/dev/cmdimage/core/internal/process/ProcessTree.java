@@ -315,11 +315,10 @@ public final class ProcessTree {
             return;
         }
         try {
-            Process kill = new ProcessBuilder(SH.getPath(), "-c", "kill -s " + signal + " -- -" + sid)
+            Process kill = ProcessStarts.start(new ProcessBuilder(SH.getPath(), "-c", "kill -s " + signal + " -- -" + sid)
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                    .redirectError(ProcessBuilder.Redirect.DISCARD)
-                    .start();
+                    .redirectError(ProcessBuilder.Redirect.DISCARD));
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
             while (!kill.waitFor(0, TimeUnit.MILLISECONDS) && System.nanoTime() - deadline < 0) {
                 pause(2);

@@ -363,7 +363,7 @@ public final class RegistryTransport {
      * At most {@link #MAX_ERROR_BODY} bytes of a response's body; closes it. The request timeout only covers the
      * wait for the response's head, so a registry that stops sending half-way through a body would make this wait
      * forever: the body is cut off (and this fails) after another request timeout, or at once on cancellation.
-     * The timer is cancelled when the reading ends, so nothing of the push stays queued in the JDK's scheduler.
+     * The watchdog thread ends when the reading ends, so nothing of the push stays behind.
      */
     public byte[] readBody(HttpResponse<InputStream> r) throws IOException {
         InputStream in = r.body();
@@ -373,18 +373,26 @@ public final class RegistryTransport {
                 closeQuietly(in);
             }
         };
-        CompletableFuture<Void> reading = new CompletableFuture<>();
-        reading.orTimeout(settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS).whenComplete((v, e) -> {
-            if (e instanceof TimeoutException) {
+        // a watchdog of this read alone, ended when the read ends: the JDK's shared delay scheduler (orTimeout)
+        // would be a JVM-wide thread holding the caller's context class loader (an embedder's plug-in loader)
+        long timeoutMillis = settings.requestTimeout().toMillis();
+        Thread watchdog = new Thread(() -> {
+            try {
+                Thread.sleep(timeoutMillis);
                 cut.run();
+            } catch (InterruptedException e) {
+                // the read ended first
             }
-        });
+        }, "cmdimage-registry-body-watchdog");
+        watchdog.setDaemon(true);
+        watchdog.setContextClassLoader(null);
+        watchdog.start();
         AutoCloseable onCancel = cancellation.onCancel(cut);
         try (in) {
             return in.readNBytes(MAX_ERROR_BODY);
         } finally {
             done.set(true);
-            reading.complete(null); // cancels the timer
+            watchdog.interrupt();
             closeQuietly(onCancel);
         }
     }
