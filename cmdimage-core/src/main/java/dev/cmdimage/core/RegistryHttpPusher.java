@@ -246,12 +246,13 @@ public final class RegistryHttpPusher implements RegistryPusher {
     }
 
     /**
-     * The clients' worker threads: daemons named after the pusher, without a context class loader, gone after 10 s
+     * The clients' worker threads: daemons named after the pusher, without a context class loader, gone after 2 s
      * idle (the JDK's default executor would name them {@code HttpClient-N-Worker} and give them the context class
-     * loader of whichever thread made them). Holds no reference to any pusher.
+     * loader of whichever thread made them). Holds no reference to any pusher; an idle thread ends after 2 s (while
+     * one lives, this class, and so an embedder's class loader, stays reachable).
      */
     private static final java.util.concurrent.Executor HTTP_THREADS = new java.util.concurrent.ThreadPoolExecutor(0,
-            Integer.MAX_VALUE, 10, java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.SynchronousQueue<>(),
+            Integer.MAX_VALUE, 2, java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.SynchronousQueue<>(),
             r -> {
                 Thread t = new Thread(r, "cmdimage-registry-http");
                 t.setDaemon(true);

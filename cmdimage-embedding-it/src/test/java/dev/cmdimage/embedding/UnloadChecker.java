@@ -104,6 +104,8 @@ public final class UnloadChecker {
                 .newInstance(layout);
         Object builderConfig = callStatic(loader.loadClass("dev.cmdimage.core.CmdImages"), "builder");
         call(builderConfig, "imageStore", store);
+        Object pusherConfig = callStatic(loader.loadClass("dev.cmdimage.core.RegistryHttpPusher"), "builder", store);
+        call(builderConfig, "registryPusher", call(pusherConfig, "build"));
         Object builder = call(builderConfig, "build");
         try {
             // 1. a daemonless build with a 10-minute timeout
@@ -139,6 +141,30 @@ public final class UnloadChecker {
                         + built.map(c -> String.valueOf(call(c, "status"))).orElse("missing"));
             } finally {
                 call(controller, "close");
+            }
+
+            // 4. a push that a registry refuses (anonymous, to the Basic-auth test registry): its error body is read
+            String authRegistry = System.getenv("CMDIMAGE_TEST_AUTH_REGISTRY");
+            if (authRegistry != null && !authRegistry.isBlank()) {
+                Class<?> hostingType = loader.loadClass("dev.cmdimage.api.RegistryHosting");
+                Object hosting = java.util.Arrays.stream(hostingType.getConstructors())
+                        .filter(c -> c.getParameterCount() == 5).findFirst().orElseThrow()
+                        .newInstance(authRegistry, null, null, null, null);
+                Object cluster = callStatic(loader.loadClass("dev.cmdimage.api.Cluster"), "of", "default", hosting,
+                        null);
+                Object pushConfig = callStatic(loader.loadClass("dev.cmdimage.api.BuildRequest"), "builder",
+                        cmdImage(loader, "hello-push", project));
+                call(pushConfig, "timeout", Duration.ofMinutes(10));
+                call(pushConfig, "baseDirectory", project);
+                call(pushConfig, "cluster", cluster);
+                try {
+                    call(builder, "build", call(pushConfig, "build"));
+                    System.out.println("PUSH accepted (unexpected)");
+                } catch (IllegalStateException e) {
+                    System.out.println("PUSH refused: " + e.getCause().getMessage().lines().findFirst().orElse(""));
+                }
+            } else {
+                System.out.println("PUSH not tried: CMDIMAGE_TEST_AUTH_REGISTRY is not set");
             }
         } finally {
             call(builder, "close");
