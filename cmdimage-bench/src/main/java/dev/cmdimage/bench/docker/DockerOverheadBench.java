@@ -148,6 +148,19 @@ public final class DockerOverheadBench {
                     System.err.println("cleanup: " + e.getMessage());
                 }
             }
+            deleteTree(work);
+        }
+    }
+
+    /** Removes the harness's own temporary directory (build contexts, the docker CLI's config). */
+    private static void deleteTree(Path dir) throws IOException {
+        List<Path> paths;
+        try (var walk = Files.walk(dir)) {
+            paths = new ArrayList<>(walk.toList());
+        }
+        paths.sort((a, b) -> b.getNameCount() - a.getNameCount());
+        for (Path p : paths) {
+            Files.deleteIfExists(p);
         }
     }
 
