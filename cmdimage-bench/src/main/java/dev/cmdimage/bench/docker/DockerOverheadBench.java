@@ -1,5 +1,9 @@
 package dev.cmdimage.bench.docker;
 
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.core.DefaultDockerClientConfig;
+import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
 import dev.cmdimage.api.ImageRef;
 import dev.cmdimage.docker.DockerEngine;
 import dev.cmdimage.docker.DockerImageStore;
@@ -8,6 +12,7 @@ import dev.cmdimage.spi.Cancellation;
 import dev.cmdimage.spi.CredentialsProvider;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +31,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <ul>
  *   <li><b>verify + retag</b>: {@link DockerImageStore#inspect} + {@link DockerImageStore#tag} (one JVM, one
- *       connection) versus {@code docker image inspect --format {{.Id}} REF} + {@code docker tag ID REF2};</li>
+ *       connection) versus {@code docker image inspect --format {{.Id}} REF} + {@code docker tag ID REF2}, and
+ *       versus the floor: the same inspect + tag with docker-java directly (one client on the same engine, what
+ *       the library itself uses underneath);</li>
  *   <li><b>push</b> of a fresh small image (FROM scratch, one ~50-byte layer):
  *       {@link DockerRegistryPusher#push} versus {@code docker push REF}.</li>
  * </ul>
@@ -40,6 +47,7 @@ import java.util.concurrent.TimeUnit;
  * </pre>
  * Uses {@code CMDIMAGE_TEST_DOCKER_HOST} and {@code CMDIMAGE_TEST_REGISTRY} (defaults
  * {@code unix:///run/cmdimage-test/docker.sock}, {@code 127.0.0.1:5000}) and the {@code docker} CLI on the PATH.
+ * Ends with {@code RESULT verify_retag_floor_ratio <median cmdimage / median docker-java>}.
  */
 public final class DockerOverheadBench {
     private static final String HOST = env("CMDIMAGE_TEST_DOCKER_HOST", "unix:///run/cmdimage-test/docker.sock");
@@ -59,7 +67,8 @@ public final class DockerOverheadBench {
         String repo = REGISTRY + "/cmdimage-bench/img-" + UUID.randomUUID().toString().substring(0, 8);
         List<String> made = new ArrayList<>();
 
-        try (DockerEngine engine = DockerEngine.builder().host(HOST).environment(Map.of()).build()) {
+        try (DockerEngine engine = DockerEngine.builder().host(HOST).environment(Map.of()).build();
+                DockerClient direct = dockerJava(HOST)) {
             DockerImageStore store = new DockerImageStore(engine);
             DockerRegistryPusher pusher = new DockerRegistryPusher(engine, CredentialsProvider.ANONYMOUS);
 
@@ -70,6 +79,7 @@ public final class DockerOverheadBench {
 
             long[] libVerify = new long[iterations];
             long[] cliVerify = new long[iterations];
+            long[] floorVerify = new long[iterations];
             long[] libPush = new long[iterations];
             long[] cliPush = new long[iterations];
             for (int i = -warmup; i < iterations; i++) {
@@ -94,6 +104,14 @@ public final class DockerOverheadBench {
                 docker(cliEnv, work, "tag", cliId, cliContent);
                 long cliV = System.nanoTime() - s;
                 made.add(cliContent);
+                // verify + retag, docker-java directly (the floor)
+                String f = build(cliEnv, work, repo + ":floor-" + (i + warmup), made);
+                s = System.nanoTime();
+                String floorId = direct.inspectImageCmd(f).exec().getId();
+                String floorContent = repo + ":tilt-" + floorId.substring(7, 23);
+                direct.tagImageCmd(floorId, repo, "tilt-" + floorId.substring(7, 23)).withForce(true).exec();
+                long floorV = System.nanoTime() - s;
+                made.add(floorContent);
                 // push, docker CLI
                 s = System.nanoTime();
                 docker(cliEnv, work, "push", "-q", cliContent);
@@ -103,6 +121,7 @@ public final class DockerOverheadBench {
                     libVerify[i] = libV;
                     libPush[i] = libP;
                     cliVerify[i] = cliV;
+                    floorVerify[i] = floorV;
                     cliPush[i] = cliP;
                 }
             }
@@ -114,8 +133,11 @@ public final class DockerOverheadBench {
                     "mean ms");
             row("verify+retag  cmdimage", libVerify);
             row("verify+retag  docker CLI", cliVerify);
+            row("verify+retag  docker-java", floorVerify);
             row("push          cmdimage", libPush);
             row("push          docker CLI", cliPush);
+            System.out.printf(Locale.ROOT, "RESULT verify_retag_floor_ratio %.2f%n",
+                    (double) median(libVerify) / median(floorVerify));
         } finally {
             for (int i = 0; i < made.size(); i += 50) {
                 List<String> cmd = new ArrayList<>(List.of("image", "rm", "-f"));
@@ -126,7 +148,35 @@ public final class DockerOverheadBench {
                     System.err.println("cleanup: " + e.getMessage());
                 }
             }
+            deleteTree(work);
         }
+    }
+
+    /** Removes the harness's own temporary directory (build contexts, the docker CLI's config). */
+    private static void deleteTree(Path dir) throws IOException {
+        List<Path> paths;
+        try (var walk = Files.walk(dir)) {
+            paths = new ArrayList<>(walk.toList());
+        }
+        paths.sort((a, b) -> b.getNameCount() - a.getNameCount());
+        for (Path p : paths) {
+            Files.deleteIfExists(p);
+        }
+    }
+
+    private static long median(long[] nanos) {
+        long[] s = nanos.clone();
+        Arrays.sort(s);
+        return s[s.length / 2];
+    }
+
+    /** A docker-java client of the engine at {@code host}, built as docker-java's own documentation shows. */
+    private static DockerClient dockerJava(String host) {
+        DefaultDockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
+                .withDockerHost(host).withDockerTlsVerify(false).build();
+        ApacheDockerHttpClient http = new ApacheDockerHttpClient.Builder().dockerHost(URI.create(host))
+                .maxConnections(16).build();
+        return DockerClientImpl.getInstance(config, http);
     }
 
     private static void row(String name, long[] nanos) {

@@ -33,7 +33,7 @@ import java.util.regex.Pattern;
  * store the very same manifest digest, which the table checks.
  *
  * <p>Measured per push: wall time (process start to exit) and peak resident memory. cmdimage runs in a forked JVM
- * ({@code -Xmx64m}, to show the upload streams in constant memory) that reports its own push time, peak RSS
+ * ({@code -Xmx32m}, the issue's bound: the upload streams in constant memory) that reports its own push time, peak RSS
  * ({@code VmHWM} of {@code /proc/self/status}) and peak heap use; skopeo runs under {@code /usr/bin/time -v}
  * (maximum resident set size). The two tools alternate.
  *
@@ -42,7 +42,9 @@ import java.util.regex.Pattern;
  * mvn -B -ntp -q -pl cmdimage-bench -am package -DskipTests
  * java -cp cmdimage-bench/target/cmdimage-bench.jar dev.cmdimage.bench.oci.PushBenchmark [registry] [MiB] [rounds]
  * </pre>
- * Defaults: {@code $CMDIMAGE_TEST_REGISTRY} or {@code 127.0.0.1:5000}, 256 MiB, 3 rounds.
+ * Defaults: {@code $CMDIMAGE_TEST_REGISTRY} or {@code 127.0.0.1:5000}, 256 MiB, 3 rounds. Ends with
+ * {@code RESULT oci_push_wall_ratio <median wall cmdimage / median wall skopeo>} and
+ * {@code RESULT oci_push_peak_rss_mib <the largest VmHWM of the pushing JVMs, MiB>}.
  */
 public final class PushBenchmark {
     private static final String TAG = "bench";
@@ -93,9 +95,17 @@ public final class PushBenchmark {
             System.out.println();
             summary("cmdimage", ours);
             summary("skopeo", theirs);
+            System.out.printf(Locale.ROOT, "RESULT oci_push_wall_ratio %.2f%n", medianWall(ours) / medianWall(theirs));
+            System.out.printf(Locale.ROOT, "RESULT oci_push_peak_rss_mib %.1f%n",
+                    ours.stream().mapToDouble(r -> r[1]).max().orElse(0));
         } finally {
             deleteTree(dir);
         }
+    }
+
+    private static double medianWall(List<double[]> rows) {
+        double[] walls = rows.stream().mapToDouble(r -> r[0]).sorted().toArray();
+        return walls[walls.length / 2];
     }
 
     private static void summary(String tool, List<double[]> rows) {
@@ -132,7 +142,7 @@ public final class PushBenchmark {
 
     private static Result runCmdimage(Path layout, String ref) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> cmd = List.of(java, "-Xmx64m", "-cp", System.getProperty("java.class.path"),
+        List<String> cmd = List.of(java, "-Xmx32m", "-cp", System.getProperty("java.class.path"),
                 PushBenchmark.class.getName(), "--child", layout.toString(), ref);
         long t0 = System.nanoTime();
         String out = run(cmd);

@@ -25,23 +25,31 @@ import java.util.List;
  * column.
  */
 public final class Documents {
-    private static final ObjectReader JSON;
+    /**
+     * The JSON reader, built on first use: YAML input (every file a user writes) never pays for an
+     * {@link ObjectMapper}, whose construction loads some 300 Jackson classes (the first read in a fresh JVM).
+     */
+    private static final class Json {
+        static final ObjectReader READER;
 
-    static {
-        // the same limits as the YAML reader, whatever the Jackson version's defaults (2.15.0 cut strings at 5M)
-        JsonFactory factory = JsonFactory.builder()
-                .streamReadConstraints(StreamReadConstraints.builder()
-                        .maxNestingDepth(YamlTrees.MAX_DEPTH)
-                        .maxNumberLength(YamlTrees.MAX_NUMBER_LENGTH)
-                        .maxStringLength(Integer.MAX_VALUE) // the codec limits the whole text before parsing
-                        .build())
-                .build();
-        ObjectMapper json = JsonMapper.builder(factory)
-                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-                .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-                .nodeFactory(JsonValues.nodes())
-                .build();
-        JSON = json.readerFor(JsonNode.class);
+        static {
+            // the same limits as the YAML reader, whatever the Jackson version's defaults (2.15.0 cut strings at 5M)
+            JsonFactory factory = JsonFactory.builder()
+                    .streamReadConstraints(StreamReadConstraints.builder()
+                            .maxNestingDepth(YamlTrees.MAX_DEPTH)
+                            .maxNumberLength(YamlTrees.MAX_NUMBER_LENGTH)
+                            .maxStringLength(Integer.MAX_VALUE) // the codec limits the whole text before parsing
+                            .build())
+                    .build();
+            ObjectMapper json = JsonMapper.builder(factory)
+                    .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                    .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                    .nodeFactory(JsonValues.nodes())
+                    .build();
+            READER = json.readerFor(JsonNode.class);
+        }
+
+        private Json() {}
     }
 
     /** What was parsed before a syntax error (if any). */
@@ -92,7 +100,7 @@ public final class Documents {
         int[] number = {0};
         try {
             if (json) {
-                try (MappingIterator<JsonNode> it = JSON.readValues(body)) {
+                try (MappingIterator<JsonNode> it = Json.READER.readValues(body)) {
                     while (it.hasNextValue()) {
                         JsonNode n = it.nextValue();
                         number[0]++;
