@@ -20,4 +20,6 @@ module dev.cmdimage.core {
     exports dev.cmdimage.core;
     // PEM reading, shared with the Docker engine's TLS (DOCKER_CERT_PATH); not part of the API
     exports dev.cmdimage.core.internal.tls to dev.cmdimage.docker;
+    // CredentialMask: the Docker pusher masks the credentials in what the engine relays, as the HTTP pusher does
+    exports dev.cmdimage.core.internal.registryhttp to dev.cmdimage.docker;
 }

@@ -99,7 +99,8 @@ public final class RegistryHttpPusher implements RegistryPusher {
     private final OciLayoutStore store;
     private final CredentialsProvider credentials;
     private final PushSettings settings;
-    private final HttpClient http;
+    /** The JVM-default client, made on the first push (a build that never pushes loads no HTTP or TLS classes). */
+    private HttpClient http;
     private final TokenCache tokens;
     private final Map<String, String> schemes = new ConcurrentHashMap<>();
     private final RegistryTrust trust;
@@ -115,7 +116,6 @@ public final class RegistryHttpPusher implements RegistryPusher {
         this.settings = new PushSettings(b.plainHttpHosts, b.requestTimeout, b.minimumUploadRate, b.maxAttempts,
                 b.initialBackoff);
         this.connectTimeout = b.connectTimeout;
-        this.http = newHttp(null);
         this.trust = new RegistryTrust(b.caFiles, b.registryCaFiles, b.clientFiles,
                 b.certsDirectories != null ? b.certsDirectories : RegistryTrust.defaultCertsDirectories(home()));
         this.tokens = new TokenCache(Clock.systemUTC());
@@ -194,7 +194,12 @@ public final class RegistryHttpPusher implements RegistryPusher {
     /** The JVM-default client, or one made for (and kept for) {@code registry}'s certificates. */
     private HttpClient httpFor(String registry, RegistryTrust.Material tls, String refText) throws PushException {
         if (tls.isEmpty()) {
-            return http;
+            synchronized (this) {
+                if (http == null) {
+                    http = newHttp(null);
+                }
+                return http;
+            }
         }
         String fingerprint = tls.fingerprint();
         TlsHttp known = tlsClients.get(registry);

@@ -7,6 +7,7 @@ import dev.cmdimage.api.ImageRef;
 import dev.cmdimage.api.ImageStoreException;
 import dev.cmdimage.api.PushException;
 import dev.cmdimage.core.DockerConfigCredentials;
+import dev.cmdimage.core.internal.registryhttp.CredentialMask;
 import dev.cmdimage.docker.internal.Causes;
 import dev.cmdimage.docker.internal.PushStream;
 import dev.cmdimage.spi.Cancellation;
@@ -71,10 +72,12 @@ public final class DockerRegistryPusher implements RegistryPusher {
                 auth.withUsername(c.username()).withPassword(c.secret());
             }
         });
+        // what the engine relays from the registry may echo the credentials (an Authorization header)
+        CredentialMask mask = new CredentialMask(creds.orElse(null));
         if (cancel.isCancelled()) {
-            throw new PushException("The push of " + name + " was cancelled", name);
+            throw masked(mask, "The push of " + name + " was cancelled", name);
         }
-        PushStream stream = new PushStream(out);
+        PushStream stream = new PushStream(line -> out.accept(mask.mask(line)));
         LOG.debug("pushing {} through {} ({})", name, engine.description(),
                 creds.isPresent() ? "with credentials" : "anonymously");
         AutoCloseable onCancel = cancel.onCancel(() -> closeQuietly(stream));
@@ -82,22 +85,22 @@ public final class DockerRegistryPusher implements RegistryPusher {
             engine.streamingClient("push " + name).pushImageCmd(ref.familiarName()).withTag(ref.tag())
                     .withAuthConfig(auth).exec(stream).awaitCompletion();
         } catch (ImageStoreException e) {
-            throw new PushException(e.getMessage(), name, e);
+            throw masked(mask, e.getMessage(), name, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             closeQuietly(stream);
-            throw new PushException("The push of " + name + " was interrupted", name, e);
+            throw masked(mask, "The push of " + name + " was interrupted", name, e);
         } catch (DockerException e) {
             if (cancel.isCancelled()) {
-                throw new PushException("The push of " + name + " was cancelled", name, e);
+                throw masked(mask, "The push of " + name + " was cancelled", name, e);
             }
-            throw new PushException("The " + engine.description() + " refused to push " + name + ": "
+            throw masked(mask, "The " + engine.description() + " refused to push " + name + ": "
                     + Causes.describe(e), name, e);
         } catch (RuntimeException e) {
             if (cancel.isCancelled()) {
-                throw new PushException("The push of " + name + " was cancelled", name, e);
+                throw masked(mask, "The push of " + name + " was cancelled", name, e);
             }
-            throw new PushException("The push of " + name + " through the " + engine.description() + " failed: "
+            throw masked(mask, "The push of " + name + " through the " + engine.description() + " failed: "
                     + Causes.describe(e), name, e);
         } finally {
             try {
@@ -107,7 +110,7 @@ public final class DockerRegistryPusher implements RegistryPusher {
             }
         }
         if (cancel.isCancelled()) {
-            throw new PushException("The push of " + name + " was cancelled", name);
+            throw masked(mask, "The push of " + name + " was cancelled", name);
         }
         List<String> errors = stream.errors();
         if (!errors.isEmpty()) {
@@ -116,15 +119,27 @@ public final class DockerRegistryPusher implements RegistryPusher {
                 hint = " (no credentials were found for " + registry
                         + (credentials instanceof DockerConfigCredentials dc ? " in " + dc.configFile() : "") + ")";
             }
-            throw new PushException("Pushing " + name + " to " + registry + " failed: " + String.join("; ", errors)
+            throw masked(mask, "Pushing " + name + " to " + registry + " failed: " + String.join("; ", errors)
                     + hint, name);
         }
         String digest = stream.digest();
         if (digest == null) {
-            throw new PushException("Pushing " + name + " to " + registry
+            throw masked(mask, "Pushing " + name + " to " + registry
                     + " ended without the registry naming the pushed manifest digest", name);
         }
         return digest;
+    }
+
+    /**
+     * A PushException whose message shows no credential value; when masking changed it, the cause (whose message may
+     * hold the same values) is left out.
+     */
+    private static PushException masked(CredentialMask mask, String message, String ref, Throwable... cause) {
+        String shown = mask.mask(message);
+        if (!shown.equals(message) || cause.length == 0) {
+            return new PushException(shown, ref);
+        }
+        return new PushException(shown, ref, cause[0]);
     }
 
     private static boolean looksLikeAuth(List<String> errors) {
