@@ -8,6 +8,7 @@ import dev.cmdimage.core.CmdImageSet;
 import dev.cmdimage.core.CmdImageSetResult;
 import dev.cmdimage.core.CmdImages;
 import dev.cmdimage.core.DockerConfigCredentials;
+import dev.cmdimage.core.GoDurations;
 import dev.cmdimage.core.JdkProcessRunner;
 import dev.cmdimage.spi.CredentialsProvider;
 import dev.cmdimage.spi.RegistryPusher;
@@ -159,7 +160,7 @@ public class BuildMojo extends AbstractCmdImageMojo {
             return null;
         }
         try {
-            return GoDuration.parse(timeout.trim());
+            return GoDurations.parse(timeout.trim());
         } catch (IllegalArgumentException e) {
             throw new MojoExecutionException("cmdimage: <timeout>: " + e.getMessage());
         }
