@@ -5,6 +5,7 @@ import dev.cmdimage.api.CmdImageStatus;
 import dev.cmdimage.api.MicroTime;
 import dev.cmdimage.core.CmdImageCodec;
 import dev.cmdimage.core.CmdImageSetResult;
+import dev.cmdimage.docker.ImageStoreChoice;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,6 +1,7 @@
 package dev.cmdimage.cli;
 
 import dev.cmdimage.core.RegistryHttpPusher;
+import dev.cmdimage.docker.ImageStoreChoice;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -62,8 +63,8 @@ final class BuildOptions {
 
     /** The image store and pusher these options ask for. */
     ImageStoreChoice.Chosen chooseStore(boolean needed, Cli cli, StderrReporter reporter) {
-        ImageStoreChoice.Chosen chosen = ImageStoreChoice.choose(imageStore, insecureRegistries, registryTrust(cli),
-                needed, cli, reporter);
+        ImageStoreChoice.Chosen chosen = imageStore.choose(insecureRegistries, registryTrust(cli), needed,
+                cli, reporter);
         if ((!registryCas.isEmpty() || !registryCerts.isEmpty()) && chosen.pusher() != null
                 && !(chosen.pusher() instanceof RegistryHttpPusher)) {
             reporter.info("--registry-ca and --registry-cert apply to the OCI image store; the Docker engine pushes"

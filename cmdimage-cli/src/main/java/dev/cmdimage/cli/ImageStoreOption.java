@@ -1,6 +1,10 @@
 package dev.cmdimage.cli;
 
+import dev.cmdimage.core.RegistryHttpPusher;
+import dev.cmdimage.docker.ImageStoreChoice;
 import java.nio.file.Path;
+import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * The value of {@code --image-store}: {@code auto}, {@code docker} or {@code oci:DIR}.
@@ -11,6 +15,8 @@ import java.nio.file.Path;
 record ImageStoreOption(Kind kind, String dir) {
     /** The default. */
     static final ImageStoreOption AUTO = new ImageStoreOption(Kind.AUTO, null);
+    /** Where {@code auto} puts the OCI layout, relative to the working directory. */
+    static final String DEFAULT_OCI_DIR = ".cmdimage/oci";
 
     /** Which image store. */
     enum Kind {
@@ -45,6 +51,36 @@ record ImageStoreOption(Kind kind, String dir) {
             return new ImageStoreOption(Kind.OCI, dir);
         }
         throw new IllegalArgumentException("\"" + text + "\" is not an image store (expected auto, docker or oci:DIR)");
+    }
+
+    /**
+     * The image store and registry pusher this option asks for (see {@link ImageStoreChoice}), both with
+     * credentials from the Docker config; says on stderr what it chose and why.
+     *
+     * @param needed whether any CmdImage needs a store; with {@code auto} and none needed, nothing is chosen
+     *               (no engine is pinged and no directory created)
+     */
+    ImageStoreChoice.Chosen choose(boolean needed, Cli cli, StderrReporter reporter) {
+        return choose(Set.of(), UnaryOperator.identity(), needed, cli, reporter);
+    }
+
+    /**
+     * As {@link #choose(boolean, Cli, StderrReporter)}.
+     *
+     * @param plainHttpHosts registries (beyond loopback ones) the OCI store's pusher may reach over plain HTTP
+     *                       ({@code --insecure-registry}); the Docker engine has its own setting for that
+     * @param trust          adds the CA and client certificates of {@code --registry-ca} and {@code --registry-cert}
+     *                       to the OCI store's pusher
+     */
+    ImageStoreChoice.Chosen choose(Set<String> plainHttpHosts, UnaryOperator<RegistryHttpPusher.Builder> trust,
+            boolean needed, Cli cli, StderrReporter reporter) {
+        ImageStoreChoice choice = ImageStoreChoice.builder().environment(cli.env())
+                .ociPusher(b -> trust.apply(b.plainHttpHosts(plainHttpHosts))).info(reporter::info).build();
+        return switch (kind) {
+            case DOCKER -> choice.docker("as --image-store docker asks");
+            case OCI -> choice.oci(cli.cwd().resolve(dir).normalize(), "as --image-store " + this + " asks");
+            case AUTO -> choice.auto(cli.cwd().resolve(DEFAULT_OCI_DIR), needed);
+        };
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.cmdimage.cli;
 
+import dev.cmdimage.core.GoDurations;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -61,7 +62,7 @@ public final class Main {
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.registerConverter(Duration.class, text -> {
             try {
-                return GoDuration.parse(text);
+                return GoDurations.parse(text);
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.TypeConversionException(e.getMessage());
             }

@@ -7,6 +7,7 @@ import dev.cmdimage.api.CmdImage;
 import dev.cmdimage.api.CmdImageController;
 import dev.cmdimage.api.CmdImageStatus;
 import dev.cmdimage.api.StdStream;
+import dev.cmdimage.core.ControlCharacters;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -267,29 +268,11 @@ final class StderrReporter implements BuildListener, CmdImageController.Listener
     }
 
     /**
-     * {@code text} with every control character except tab and newline written as an escape ({@code \x1b},
-     * {@code \u009b}), so that what the file, the command or the registry says cannot move the cursor, recolour or
-     * retitle the terminal, or hide a line. Applied to everything written to stderr, terminal or not.
+     * {@code text} with every control character except tab and newline written as an escape (see
+     * {@link ControlCharacters#escape}). Applied to everything written to stderr, terminal or not.
      */
     static String escape(String text) {
-        StringBuilder sb = null;
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            boolean control = (c < 0x20 && c != '\t' && c != '\n') || (c >= 0x7f && c <= 0x9f);
-            if (control && sb == null) {
-                sb = new StringBuilder(text.length() + 16).append(text, 0, i);
-            }
-            if (sb != null) {
-                if (!control) {
-                    sb.append(c);
-                } else if (c <= 0x7f) {
-                    sb.append(String.format(Locale.ROOT, "\\x%02x", (int) c));
-                } else {
-                    sb.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-                }
-            }
-        }
-        return sb == null ? text : sb.toString();
+        return ControlCharacters.escape(text);
     }
 
     /**

@@ -4,6 +4,7 @@ import dev.cmdimage.api.ApiObject;
 import dev.cmdimage.api.CmdImage;
 import dev.cmdimage.api.CmdImageController;
 import dev.cmdimage.core.CmdImageCodec;
+import dev.cmdimage.docker.ImageStoreChoice;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -11,6 +11,7 @@ import dev.cmdimage.core.CmdImageSetResult;
 import dev.cmdimage.core.CmdImages;
 import dev.cmdimage.core.JdkProcessRunner;
 import dev.cmdimage.core.OciLayoutStore;
+import dev.cmdimage.docker.ImageStoreChoice;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;

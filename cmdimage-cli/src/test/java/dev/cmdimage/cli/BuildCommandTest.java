@@ -7,6 +7,7 @@ import dev.cmdimage.api.ApiObject;
 import dev.cmdimage.api.CmdImage;
 import dev.cmdimage.api.CmdImageStatus;
 import dev.cmdimage.api.ImageMap;
+import dev.cmdimage.docker.ImageStoreChoice;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,6 +3,7 @@ package dev.cmdimage.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cmdimage.api.CmdImage;
+import dev.cmdimage.docker.ImageStoreChoice;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,11 +59,12 @@ class ImageStoreChoiceTest {
         Cli cli = new Cli(java.io.InputStream.nullInputStream(), System.out, new java.io.PrintStream(err), tmp,
                 Map.of("DOCKER_HOST", noEngine), false);
 
-        ImageStoreChoice.Chosen chosen = ImageStoreChoice.choose(ImageStoreOption.parse("oci:layout"),
-                java.util.Set.of("registry.internal:5000"), true, cli, new StderrReporter(cli.err()));
+        ImageStoreChoice.Chosen chosen = ImageStoreOption.parse("oci:layout").choose(
+                java.util.Set.of("registry.internal:5000"), java.util.function.UnaryOperator.identity(), true, cli,
+                new StderrReporter(cli.err()));
 
         assertThat(chosen.pusher().toString()).contains("plainHttpHosts=[registry.internal:5000]");
-        assertThat(ImageStoreChoice.choose(ImageStoreOption.parse("oci:layout"), true, cli,
+        assertThat(ImageStoreOption.parse("oci:layout").choose(true, cli,
                 new StderrReporter(cli.err())).pusher().toString()).contains("plainHttpHosts=[]");
     }
 
@@ -165,7 +167,7 @@ class ImageStoreChoiceTest {
             Cli cli = new Cli(java.io.InputStream.nullInputStream(), System.out, new java.io.PrintStream(err, true),
                     tmp, Map.of("DOCKER_HOST", host), false);
 
-            try (ImageStoreChoice.Chosen chosen = ImageStoreChoice.choose(ImageStoreOption.parse("docker"), true, cli,
+            try (ImageStoreChoice.Chosen chosen = ImageStoreOption.parse("docker").choose(true, cli,
                     new StderrReporter(cli.err()))) {
                 assertThat(err.toString()).startsWith("cmdimage: image store: Docker engine at " + host
                         + " (from DOCKER_HOST, as --image-store docker asks); waiting for it to answer (at most 10s to"
@@ -188,7 +190,7 @@ class ImageStoreChoiceTest {
                 new java.io.PrintStream(new java.io.ByteArrayOutputStream()), tmp,
                 Map.of("DOCKER_HOST", noEngine, "HOME", home.toString()), false);
 
-        try (ImageStoreChoice.Chosen chosen = ImageStoreChoice.choose(ImageStoreOption.parse("docker"), true, cli,
+        try (ImageStoreChoice.Chosen chosen = ImageStoreOption.parse("docker").choose(true, cli,
                 new StderrReporter(cli.err()))) {
             assertThat(chosen.pusher().toString())
                     .contains("DockerConfigCredentials[" + home.resolve(".docker/config.json") + "]");

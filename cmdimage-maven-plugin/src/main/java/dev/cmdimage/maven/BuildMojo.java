@@ -8,7 +8,9 @@ import dev.cmdimage.core.CmdImageSet;
 import dev.cmdimage.core.CmdImageSetResult;
 import dev.cmdimage.core.CmdImages;
 import dev.cmdimage.core.DockerConfigCredentials;
+import dev.cmdimage.core.GoDurations;
 import dev.cmdimage.core.JdkProcessRunner;
+import dev.cmdimage.docker.ImageStoreChoice;
 import dev.cmdimage.spi.CredentialsProvider;
 import dev.cmdimage.spi.RegistryPusher;
 import java.nio.file.Path;
@@ -116,17 +118,16 @@ public class BuildMojo extends AbstractCmdImageMojo {
                 .credentials(DockerConfigCredentials.of(env));
         boolean needsStore = set.cmdImages().stream().anyMatch(
                 c -> !CmdImageSpec.OUTPUT_MODE_REMOTE.equals(c.spec().effectiveOutputMode()));
-        ImageStoreChooser.Chosen store = !needsStore && "auto".equals(imageStore) ? null
-                : ImageStoreChooser.choose(imageStore, project.getBasedir().toPath(),
-                        Path.of(project.getBuild().getDirectory(), "cmdimage", "oci"), env, credentials,
-                        line -> getLog().info("cmdimage: " + line));
+        ImageStoreChoice.Chosen store = ImageStoreChooser.choose(imageStore, needsStore,
+                project.getBasedir().toPath(), Path.of(project.getBuild().getDirectory(), "cmdimage", "oci"), env,
+                credentials, line -> getLog().info("cmdimage: " + line));
         // the runner's hook kills the commands when Maven is stopped (Ctrl-C); removed when the runner closes
         try (store;
                 JdkProcessRunner runner = JdkProcessRunner.builder().shutdownHook(true).build();
                 CmdImageBuilder builder = builder(runner, store, env)) {
             CmdImageControllers.Builder controller = CmdImageControllers.builder(builder)
                     .buildListener(new MavenBuildLog(getLog()))
-                    .clusterSharesImageStore(store == null ? c -> false : store.sharesImageStore());
+                    .clusterSharesImageStore(store.sharesImageStore());
             if (limit != null) {
                 controller.buildTimeout(limit);
             }
@@ -144,9 +145,9 @@ public class BuildMojo extends AbstractCmdImageMojo {
      * The builder, as the command line wires it: the store, its pusher (pushing only to this machine when Maven is
      * offline) and the loader into clusters without a registry (kind, k3d, minikube, k3s, ...).
      */
-    private CmdImageBuilder builder(JdkProcessRunner runner, ImageStoreChooser.Chosen store, Map<String, String> env) {
+    private CmdImageBuilder builder(JdkProcessRunner runner, ImageStoreChoice.Chosen store, Map<String, String> env) {
         CmdImages.Builder b = CmdImages.builder().processRunner(runner);
-        if (store != null) {
+        if (store.store() != null) {
             RegistryPusher pusher = session.isOffline() ? new OfflinePusher(store.pusher()) : store.pusher();
             b.imageStore(store.store()).registryPusher(pusher)
                     .clusterImageLoader(ClusterToolLoader.builder(store.store(), runner).environment(env).build());
@@ -159,7 +160,7 @@ public class BuildMojo extends AbstractCmdImageMojo {
             return null;
         }
         try {
-            return GoDuration.parse(timeout.trim());
+            return GoDurations.parse(timeout.trim());
         } catch (IllegalArgumentException e) {
             throw new MojoExecutionException("cmdimage: <timeout>: " + e.getMessage());
         }

@@ -4,6 +4,7 @@ import dev.cmdimage.api.BuildListener;
 import dev.cmdimage.api.BuildStep;
 import dev.cmdimage.api.CmdImageStatus;
 import dev.cmdimage.api.StdStream;
+import dev.cmdimage.core.ControlCharacters;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Locale;
@@ -105,18 +106,8 @@ final class MavenBuildLog implements BuildListener {
         return took == null ? "?" : String.format(Locale.ROOT, "%.1fs", took.toMillis() / 1000.0);
     }
 
-    /** {@code text} with every control character but tab written as an escape ({@code \x1b}, {@code \u009b}). */
+    /** {@code text} with every control character but tab written as an escape (see {@link ControlCharacters}). */
     static String escape(String text) {
-        StringBuilder sb = new StringBuilder(text.length());
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if ((c < 0x20 && c != '\t') || (c >= 0x7f && c <= 0x9f)) {
-                sb.append(c <= 0x7f ? String.format(Locale.ROOT, "\\x%02x", (int) c)
-                        : String.format(Locale.ROOT, "\\u%04x", (int) c));
-            } else {
-                sb.append(c);
-            }
-        }
-        return sb.toString();
+        return ControlCharacters.escapeLine(text);
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.cmdimage.core.GoDurations;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -23,11 +24,11 @@ class OptionsTest {
 
     @Test
     void timeoutsAreWrittenAsTheCommandLineWritesThem() {
-        assertThat(GoDuration.parse("90s")).isEqualTo(Duration.ofSeconds(90));
-        assertThat(GoDuration.parse("1h30m")).isEqualTo(Duration.ofMinutes(90));
-        assertThat(GoDuration.parse("500ms")).isEqualTo(Duration.ofMillis(500));
-        assertThatThrownBy(() -> GoDuration.parse("5 minutes"))
+        assertThat(GoDurations.parse("90s")).isEqualTo(Duration.ofSeconds(90));
+        assertThat(GoDurations.parse("1h30m")).isEqualTo(Duration.ofMinutes(90));
+        assertThat(GoDurations.parse("500ms")).isEqualTo(Duration.ofMillis(500));
+        assertThatThrownBy(() -> GoDurations.parse("5 minutes"))
                 .hasMessage("\"5 minutes\" is not a duration (expected e.g. 90s, 5m, 1h30m or 500ms)");
-        assertThatThrownBy(() -> GoDuration.parse("0s")).hasMessageContaining("not a positive duration");
+        assertThatThrownBy(() -> GoDurations.parse("0s")).hasMessageContaining("not a positive duration");
     }
 }

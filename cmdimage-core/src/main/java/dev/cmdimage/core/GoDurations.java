@@ -1,4 +1,4 @@
-package dev.cmdimage.maven;
+package dev.cmdimage.core;
 
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -6,19 +6,28 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Parses durations the way other container tools write them ({@code 90s}, {@code 5m}, {@code 1h30m},
- * {@code 500ms}, {@code 1.5h}): one or more numbers, each followed by a unit {@code h}, {@code m}, {@code s},
- * {@code ms}, {@code us} or {@code ns}. The same syntax as the command line's {@code --timeout}.
+ * Parses durations the way Go, and so Tilt, Kubernetes objects and other container tools, write them
+ * ({@code 90s}, {@code 5m}, {@code 1h30m}, {@code 500ms}, {@code 1.5h}): one or more numbers, each followed by a
+ * unit {@code h}, {@code m}, {@code s}, {@code ms}, {@code us} (or {@code µs}) or {@code ns}, without spaces or a
+ * sign. Only positive durations are accepted. The command line's {@code --timeout} and the Maven plugin's
+ * {@code <timeout>} are read with it.
  */
-final class GoDuration {
+public final class GoDurations {
     private static final Pattern PART = Pattern.compile("(\\d+(?:\\.\\d+)?|\\.\\d+)(ns|us|µs|ms|s|m|h)");
+    private static final String EXPECTED = " (expected e.g. 90s, 5m, 1h30m or 500ms)";
 
-    private GoDuration() {}
+    private GoDurations() {}
 
     /**
-     * @throws IllegalArgumentException with a sentence saying what is wrong and what is accepted
+     * The duration {@code text} writes.
+     *
+     * @param text a Go duration such as {@code 1h30m}
+     * @return the duration, positive, to the nanosecond
+     * @throws IllegalArgumentException with a sentence quoting {@code text}, saying what is wrong and what is
+     *                                  accepted, when it is empty, not a Go duration, zero, or too long or too
+     *                                  precise for a {@link Duration} of whole nanoseconds held in a {@code long}
      */
-    static Duration parse(String text) {
+    public static Duration parse(String text) {
         if (text == null || text.isBlank()) {
             throw new IllegalArgumentException("empty duration" + EXPECTED);
         }
@@ -50,6 +59,4 @@ final class GoDuration {
         }
         return Duration.ofNanos(nanos);
     }
-
-    private static final String EXPECTED = " (expected e.g. 90s, 5m, 1h30m or 500ms)";
 }
