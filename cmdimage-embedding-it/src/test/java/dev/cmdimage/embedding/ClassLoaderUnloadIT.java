@@ -3,12 +3,11 @@ package dev.cmdimage.embedding;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cmdimage.testing.TestServices;
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -29,6 +28,9 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class ClassLoaderUnloadIT {
+    /** The examples' daemonless build script (sh, tar, gzip, sha256sum), relative to this module's directory. */
+    private static final Path HELLO_OCI = Path.of("..", "examples", "hello-oci").toAbsolutePath().normalize();
+
     static final String JDK25 = "/usr/lib/jvm/temurin-25-jdk-amd64/bin/java";
     private static final String JDK17_FALLBACK = "/usr/lib/jvm/java-17-openjdk-amd64/bin/java";
     private static final int WAIT_SECONDS = 30;
@@ -56,8 +58,9 @@ class ClassLoaderUnloadIT {
         Path work = Paths.get(System.getProperty("embedding.workdir")).resolve("unload-" + label);
         Path project = work.resolve("hello-oci");
         Files.createDirectories(project);
-        copyResource("hello-oci/build.sh", project.resolve("build.sh"));
-        copyResource("hello-oci/hello.txt", project.resolve("hello.txt"));
+        for (String file : List.of("build.sh", "hello.txt")) {
+            Files.copy(HELLO_OCI.resolve(file), project.resolve(file), StandardCopyOption.REPLACE_EXISTING);
+        }
         Path heapDump = work.resolve("not-collected.hprof");
         String checkerClasses = Paths.get(UnloadChecker.class.getProtectionDomain().getCodeSource().getLocation()
                 .toURI()).toString();
@@ -102,12 +105,5 @@ class ClassLoaderUnloadIT {
             }
         }
         return String.join(java.io.File.pathSeparator, entries);
-    }
-
-    private static void copyResource(String name, Path target) throws IOException {
-        try (InputStream in = ClassLoaderUnloadIT.class.getClassLoader().getResourceAsStream(name)) {
-            assertThat(in).as("test resource " + name).isNotNull();
-            Files.copy(in, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        }
     }
 }
