@@ -196,8 +196,7 @@ _svc_start_registry() {
     _svc_log "something that is not a Docker registry answers at $hostport; $name needs that port"
     return 1
   fi
-  local state="$CMDIMAGE_TEST_STATE_DIR/$name" data
-  mkdir -p "$state"
+  local data
   data=$(mktemp -d "${TMPDIR:-/tmp}/cmdimage-test-$name.XXXXXX")
   local authblock=""
   if [ -n "$auth" ]; then
@@ -208,6 +207,24 @@ _svc_start_registry() {
     realm: cmdimage-test
     path: $data/htpasswd"
   fi
+  _svc_run_registry "$name" "$hostport" "http://$hostport" "$data" "" "$authblock" \
+    _svc_registry_answers "$hostport" "$expected"
+}
+
+# 0 when http://host:port/v2/ answers with the expected HTTP status.
+_svc_registry_answers() {
+  local status
+  status=$(_svc_registry_status "$1") && [ "$status" = "$2" ]
+}
+
+# _svc_run_registry name host:port url datadir http-extra auth-block probe [probe args...]
+# Writes a docker-registry config (storage in datadir; http-extra: more lines of its http: section, e.g. tls:; the
+# auth: block), starts it, records it, and waits (bounded) until the probe command succeeds.
+_svc_run_registry() {
+  local name=$1 hostport=$2 url=$3 data=$4 httpextra=$5 authblock=$6
+  shift 6
+  local state="$CMDIMAGE_TEST_STATE_DIR/$name"
+  mkdir -p "$state"
   cat >"$data/config.yml" <<EOF
 version: 0.1
 log:
@@ -225,24 +242,24 @@ storage:
 http:
   addr: $hostport
   secret: cmdimage-test-$name-$RANDOM$RANDOM
+$httpextra
 $authblock
 EOF
-  _svc_log "starting registry $name at $hostport (storage $data/storage)"
-  local pid
+  _svc_log "starting registry $name at $url (storage $data/storage)"
+  local pid waited=0
   pid=$(_svc_spawn "$state/service.pid" "$state/registry.log" /usr/bin/docker-registry serve "$data/config.yml") || return 1
   _svc_record "$name" "$pid" "$data"
-  local waited=0
-  until status=$(_svc_registry_status "$hostport") && [ "$status" = "$expected" ]; do
+  until "$@"; do
     if ! kill -0 "$pid" 2>/dev/null; then
       _svc_log "registry $name exited while starting (see $state/registry.log)"; _svc_tail "$state/registry.log"; return 1
     fi
     if [ $waited -ge $((2 * CMDIMAGE_SERVICES_REGISTRY_WAIT)) ]; then
-      _svc_log "registry $name did not answer at http://$hostport/v2/ within ${CMDIMAGE_SERVICES_REGISTRY_WAIT}s"
+      _svc_log "registry $name did not answer at $url/v2/ within ${CMDIMAGE_SERVICES_REGISTRY_WAIT}s"
       _svc_tail "$state/registry.log"; return 1
     fi
     sleep 0.5; waited=$((waited + 1))
   done
-  _svc_log "registry $name up at $hostport (pid $pid)"
+  _svc_log "registry $name up at $url (pid $pid)"
 }
 
 # Starts the engine and both registries unless they already answer. Returns non-zero, after printing why and the

@@ -77,48 +77,15 @@ _svc_tls_registry() {
     _svc_log "something that is not $name (with the test CA in $CMDIMAGE_TEST_TLS_DIR) answers at $hostport; $name needs that port"
     return 1
   fi
-  local state="$CMDIMAGE_TEST_STATE_DIR/$name" data d=$CMDIMAGE_TEST_TLS_DIR clientcas=""
-  mkdir -p "$state"
+  local data d=$CMDIMAGE_TEST_TLS_DIR tls
   data=$(mktemp -d "${TMPDIR:-/tmp}/cmdimage-test-$name.XXXXXX")
-  [ -n "$mtls" ] && clientcas="    clientcas:
-      - $d/ca.pem"
-  cat >"$data/config.yml" <<EOF
-version: 0.1
-log:
-  level: info
-  accesslog:
-    disabled: true
-storage:
-  filesystem:
-    rootdirectory: $data/storage
-  delete:
-    enabled: true
-  maintenance:
-    uploadpurging:
-      enabled: false
-http:
-  addr: $hostport
-  secret: cmdimage-test-$name-$RANDOM$RANDOM
-  tls:
+  tls="  tls:
     certificate: $d/server.pem
-    key: $d/server-key.pem
-$clientcas
-EOF
-  _svc_log "starting registry $name at https://$hostport (storage $data/storage)"
-  local pid waited=0
-  pid=$(_svc_spawn "$state/service.pid" "$state/registry.log" /usr/bin/docker-registry serve "$data/config.yml") || return 1
-  _svc_record "$name" "$pid" "$data"
-  until _svc_tls_registry_up "$hostport" "$mtls"; do
-    if ! kill -0 "$pid" 2>/dev/null; then
-      _svc_log "registry $name exited while starting (see $state/registry.log)"; _svc_tail "$state/registry.log"; return 1
-    fi
-    if [ $waited -ge $((2 * CMDIMAGE_SERVICES_REGISTRY_WAIT)) ]; then
-      _svc_log "registry $name did not answer at https://$hostport/v2/ within ${CMDIMAGE_SERVICES_REGISTRY_WAIT}s"
-      _svc_tail "$state/registry.log"; return 1
-    fi
-    sleep 0.5; waited=$((waited + 1))
-  done
-  _svc_log "registry $name up at https://$hostport (pid $pid)"
+    key: $d/server-key.pem"
+  [ -n "$mtls" ] && tls="$tls
+    clientcas:
+      - $d/ca.pem"
+  _svc_run_registry "$name" "$hostport" "https://$hostport" "$data" "$tls" "" _svc_tls_registry_up "$hostport" "$mtls"
 }
 
 _svc_tls_docker_up() {
