@@ -8,6 +8,7 @@ import dev.cmdimage.core.internal.process.ProcessStarts;
 import dev.cmdimage.core.internal.process.OutputTail;
 import dev.cmdimage.core.internal.process.ProcessTree;
 import dev.cmdimage.core.internal.process.Supervisor;
+import dev.cmdimage.core.internal.process.SupervisorServer;
 import dev.cmdimage.spi.Cancellation;
 import dev.cmdimage.spi.ProcessResult;
 import dev.cmdimage.spi.ProcessResult.Termination;
@@ -45,7 +46,12 @@ import org.slf4j.LoggerFactory;
  *       starts stays its descendant, even a daemon that left the session. Without perl (or {@code /proc}) the
  *       child is started through {@code setsid} (util-linux; busybox elsewhere) and does not end with the JVM;
  *       where no {@code setsid} is found either (macOS) the child shares this JVM's group and its tree is found
- *       through {@link ProcessHandle#descendants()} only; {@link #newSession()} tells whether it got a session.</li>
+ *       through {@link ProcessHandle#descendants()} only; {@link #newSession()} tells whether it got a session.
+ *       The supervisors are forked by one long-lived perl process of the runner, its supervisor server, which
+ *       keeps one supervisor ready for the next command, so that a command does not wait for perl to start; the
+ *       supervisor's pipes are opened through {@code /proc}. The server and its spare supervisor start with the
+ *       first command and run until {@link #close()} or the JVM's end; where the server cannot run, each command
+ *       starts perl itself.</li>
  *   <li>stdout and stderr are read by two daemon threads and handed over line by line as they come. Memory is
  *       bounded whatever the command prints: a line longer than {@link Builder#maxLineLength(int)} bytes is cut
  *       and ends with {@value LineReader#CUT_MARK}; the result keeps the last {@link Builder#outputTailLines(int)}
@@ -74,13 +80,14 @@ import org.slf4j.LoggerFactory;
  * session, closes its output, and its parent exits before the runner looks). Without {@code setsid} or
  * {@code /proc} (macOS, Windows), any process re-parented after its parent exited is out of reach.
  *
- * <p>Cost: about 6 ms per command on top of {@link ProcessBuilder} on a loaded 2-core machine (the supervisor's
- * start, most of it the kernel's {@code setsid}, which {@code setsid} paid as well; no scan of {@code /proc} after a
- * command that left nothing behind); output is read at about the speed of
- * {@link java.io.BufferedReader#readLine()}.
+ * <p>Cost: about 0.5-1 ms per command on top of {@link ProcessBuilder} on a 2-core machine (perl started per
+ * command cost 2.5 ms more; no scan of {@code /proc} after a command that left nothing behind); output is read at
+ * about the speed of {@link java.io.BufferedReader#readLine()}.
  *
- * <p>Instances are thread-safe; one instance can run many commands at once. It owns no thread between commands;
- * {@link #close()} ends the commands still running and removes the shutdown hook, if one was asked for.
+ * <p>Instances are thread-safe; one instance can run many commands at once. Between commands it owns one daemon
+ * thread (reading its supervisor server's reports) and the server's two perl processes, once it has run a command;
+ * {@link #close()} ends the commands still running, the server and that thread, and removes the shutdown hook, if
+ * one was asked for.
  */
 public final class JdkProcessRunner implements ProcessRunner, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(JdkProcessRunner.class);
@@ -96,6 +103,8 @@ public final class JdkProcessRunner implements ProcessRunner, AutoCloseable {
     private static final long WAIT_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
     private final Supervisor supervisor;
+    /** Forks the supervisors (null: each command starts perl itself, or there is no supervisor). */
+    private final SupervisorServer server;
     private final String setsid;
     private final Duration drainTimeout;
     private final LiveProcesses live;
@@ -113,6 +122,7 @@ public final class JdkProcessRunner implements ProcessRunner, AutoCloseable {
         this.maxLineLength = b.maxLineLength;
         this.charset = b.charset;
         this.supervisor = b.newSession && b.supervised ? Supervisor.find() : null;
+        this.server = supervisor != null && b.server ? new SupervisorServer(supervisor) : null;
         this.setsid = b.newSession && supervisor == null ? findSetsid() : null;
         this.drainTimeout = b.drainTimeout;
         this.live = new LiveProcesses(b.shutdownHook);
@@ -152,21 +162,30 @@ public final class JdkProcessRunner implements ProcessRunner, AutoCloseable {
         command.addAll(spec.command().subList(1, spec.command().size()));
         // the supervisor's stdin is a pipe from this JVM (it ends the tree when the pipe ends); the command's is
         // /dev/null either way
-        List<String> argv = supervisor == null ? command
-                : supervisor.argv(command, spec.environment(), spec.killGrace());
-        ProcessBuilder builder = new ProcessBuilder(argv).directory(directory.toFile());
-        builder.environment().clear();
-        builder.environment().putAll(supervisor == null ? spec.environment()
-                : Supervisor.environment(spec.environment()));
-        if (supervisor == null && DEV_NULL.exists()) {
-            builder.redirectInput(ProcessBuilder.Redirect.from(DEV_NULL));
+        Process process = null;
+        if (server != null) {
+            try {
+                process = server.start(command, directory, spec.environment(), spec.killGrace());
+            } catch (IOException e) {
+                LOG.debug("the supervisor server cannot start {} ({}); starting its supervisor directly",
+                        spec.command(), e.getMessage());
+            }
         }
-
-        Process process;
-        try {
-            process = ProcessStarts.start(builder); // no context loader for the JDK 17 reaper thread
-        } catch (IOException e) {
-            throw new IOException(Executables.cannotRun(program) + e.getMessage(), e);
+        if (process == null) {
+            List<String> argv = supervisor == null ? command
+                    : supervisor.argv(command, spec.environment(), spec.killGrace());
+            ProcessBuilder builder = new ProcessBuilder(argv).directory(directory.toFile());
+            builder.environment().clear();
+            builder.environment().putAll(supervisor == null ? spec.environment()
+                    : Supervisor.environment(spec.environment()));
+            if (supervisor == null && DEV_NULL.exists()) {
+                builder.redirectInput(ProcessBuilder.Redirect.from(DEV_NULL));
+            }
+            try {
+                process = ProcessStarts.start(builder); // no context loader for the JDK 17 reaper thread
+            } catch (IOException e) {
+                throw new IOException(Executables.cannotRun(program) + e.getMessage(), e);
+            }
         }
         if (supervisor == null && !DEV_NULL.exists()) {
             process.getOutputStream().close();
@@ -258,8 +277,8 @@ public final class JdkProcessRunner implements ProcessRunner, AutoCloseable {
     /**
      * Ends the commands still running (as a cancel would: SIGTERM, SIGKILL after their kill grace; their runs
      * return {@link Termination#CANCELLED}), waits at most 15 seconds for their runs to return (past that it logs
-     * at DEBUG and returns; each run still ends its tree before it returns), and removes the shutdown hook if one
-     * was installed. Afterwards {@link #run} throws {@link IllegalStateException}. Idempotent; throws nothing
+     * at DEBUG and returns; each run still ends its tree before it returns), ends the supervisor server (waiting at
+     * most 2 seconds for it) and removes the shutdown hook if one was installed. Afterwards {@link #run} throws {@link IllegalStateException}. Idempotent; throws nothing
      * checked.
      */
     @Override
@@ -267,6 +286,14 @@ public final class JdkProcessRunner implements ProcessRunner, AutoCloseable {
         if (!live.close(CLOSE_BOUND)) {
             LOG.debug("closed with {} command(s) still ending after {}", live.count(), CLOSE_BOUND);
         }
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    /** The pid of this runner's supervisor server while one runs, else -1 (for tests and diagnostics). */
+    long supervisorServerPid() {
+        return server == null ? -1 : server.pid();
     }
 
     /** Whether a JVM shutdown hook of this runner is installed now (for tests and diagnostics). */
@@ -392,6 +419,7 @@ public final class JdkProcessRunner implements ProcessRunner, AutoCloseable {
         private Charset charset = StandardCharsets.UTF_8;
         private boolean newSession = true;
         private boolean supervised = true;
+        private boolean server = true;
         private Duration drainTimeout = Duration.ofSeconds(2);
         private boolean shutdownHook;
 
@@ -436,6 +464,15 @@ public final class JdkProcessRunner implements ProcessRunner, AutoCloseable {
          */
         Builder supervised(boolean supervised) {
             this.supervised = supervised;
+            return this;
+        }
+
+        /**
+         * Whether supervisors are forked by one long-lived supervisor server (default true) instead of each
+         * command starting perl. For tests comparing the two.
+         */
+        Builder supervisorServer(boolean server) {
+            this.server = server;
             return this;
         }
 

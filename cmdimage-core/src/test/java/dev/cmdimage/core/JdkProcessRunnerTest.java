@@ -68,6 +68,7 @@ class JdkProcessRunnerTest {
 
     @AfterEach
     void noMarkedProcessLeftBehind() {
+        runner.close();
         List<String> left = Processes.withMarker(marker);
         Processes.killMarked(marker);
         assertThat(left).as("processes left behind by the test").isEmpty();

@@ -75,10 +75,17 @@ public final class Supervisor {
         });
         List<String> argv = new ArrayList<>(command.size() + perlVariables.size() + 8);
         argv.addAll(List.of(perl, "-e", script, "--", Integer.toString(calls.setsid), Integer.toString(calls.prctl),
-                Long.toString(grace.toMillis()), Integer.toString(perlVariables.size())));
+                Integer.toString(calls.exitGroup), Long.toString(grace.toMillis()),
+                Integer.toString(perlVariables.size())));
         argv.addAll(perlVariables);
         argv.addAll(command);
         return argv;
+    }
+
+    /** The argv of a {@link SupervisorServer}: the same script, forking one supervisor per command. */
+    List<String> serverArgv() {
+        return List.of(perl, "-e", script, "--", Integer.toString(calls.setsid), Integer.toString(calls.prctl),
+                Integer.toString(calls.exitGroup), "-server");
     }
 
     /**
@@ -113,13 +120,13 @@ public final class Supervisor {
         }
     }
 
-    /** The numbers of the {@code setsid} and {@code prctl} system calls on one architecture. */
-    private record SystemCalls(int setsid, int prctl) {
+    /** The numbers of the {@code setsid}, {@code prctl} and {@code exit_group} system calls on one architecture. */
+    private record SystemCalls(int setsid, int prctl, int exitGroup) {
         static SystemCalls of(String arch) {
             return switch (arch) {
-                case "amd64", "x86_64" -> new SystemCalls(112, 157);
+                case "amd64", "x86_64" -> new SystemCalls(112, 157, 231);
                 // the generic table of asm-generic/unistd.h
-                case "aarch64", "riscv64", "loongarch64" -> new SystemCalls(157, 167);
+                case "aarch64", "riscv64", "loongarch64" -> new SystemCalls(157, 167, 94);
                 default -> null;
             };
         }

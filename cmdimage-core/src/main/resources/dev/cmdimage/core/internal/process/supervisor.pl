@@ -1,6 +1,8 @@
 # cmdimage's process supervisor: the process between the JVM and one command, which ties the command's processes
 # to the JVM's life. Started by JdkProcessRunner (see Supervisor.java) as
-#   perl -e <this script> -- <setsid nr> <prctl nr> <grace ms> <n> <NAME=VALUE>*n <program> <arg>...
+#   perl -e <this script> -- <setsid nr> <prctl nr> <exit_group nr> <grace ms> <n> <NAME=VALUE>*n <program> <arg>...
+# or, as a server forking such supervisors (see serve below),
+#   perl -e <this script> -- <setsid nr> <prctl nr> <exit_group nr> -server
 # with its stdin a pipe from the JVM and its stdout and stderr those of the command.
 #
 # It makes itself a session leader (so the session id is its pid) and the reaper of every orphan below it
@@ -19,15 +21,25 @@
 # code, or 128 + the signal that ended it.
 #
 # Only perl's builtins are used, no module: loading POSIX alone takes longer than all the rest of the start, which
-# is why setsid() and prctl() are called by their system call numbers (the JVM passes those of its architecture).
+# is why setsid(), prctl() and exit_group() are called by their system call numbers (the JVM passes those of its architecture).
 
-my ($SETSID, $PRCTL, $grace, $n) = splice @ARGV, 0, 4;
-my @env = splice @ARGV, 0, $n;
-$grace /= 1000;
-$0 = "cmdimage-supervisor @ARGV";    # for ps, instead of this script
+my ($SETSID, $PRCTL, $EXIT_GROUP) = splice @ARGV, 0, 3;
 my $GONE_GRACE = 3;   # the longest grace once the JVM is gone
 my $KILL_ROUNDS = 20; # SIGKILL rounds, 50 ms apart, before giving up on processes that do not die
 my $EINTR = 4;
+my $TAKE_WAIT = 10;   # seconds a spare supervisor waits for the JVM to open its pipes
+
+my ($grace, @env);
+if ($ARGV[0] eq '-server') {
+    shift @ARGV;
+    serve();          # returns only in a forked supervisor, with $grace, @env and @ARGV set
+} else {
+    my $n;
+    ($grace, $n) = splice @ARGV, 0, 2;
+    @env = splice @ARGV, 0, $n;
+    $grace /= 1000;
+}
+$0 = "cmdimage-supervisor @ARGV";    # for ps, instead of this script
 
 syscall($SETSID + 0);
 syscall($PRCTL + 0, 36, 1, 0, 0, 0); # PR_SET_CHILD_SUBREAPER
@@ -42,7 +54,7 @@ if (!defined $child) {
     exit 126;
 }
 if ($child == 0) {
-    $SIG{$_} = 'DEFAULT' for qw(TERM INT HUP CHLD);
+    $SIG{$_} = 'DEFAULT' for qw(TERM INT HUP CHLD PIPE); # PIPE: ignored in a server-made supervisor
     setpgrp(0, 0);
     delete @ENV{grep /^PERL/, keys %ENV};
     for (@env) {
@@ -71,7 +83,116 @@ if (!defined $status || reap()) {
     eval $ENDING_THE_TREE or die $@;
     end_tree();
 }
-exit(!defined $status ? 128 + 9 : $status & 127 ? 128 + ($status & 127) : $status >> 8);
+finish(!defined $status ? 128 + 9 : $status & 127 ? 128 + ($status & 127) : $status >> 8);
+
+# The server: a long-lived process (one per JdkProcessRunner while it runs commands) that forks the supervisors, so
+# that a command does not wait for perl to start. It keeps one spare supervisor ready: forked, its stdin, stdout and
+# stderr three new pipes, waiting for its command. The spare says "p <pid>" (on the server's stdout) once its pipes
+# are in place; the JVM opens them through /proc/<pid>/fd/{0,1,2} and writes "o" to its stdin, after which the spare
+# lets go of its own end of that pipe (so that the pipe ends when the JVM does). To run a command the JVM writes
+# "<length>\n" and a payload of NUL-separated fields to the spare's stdin: the grace in ms, the directory, the
+# number of variables, NAME=VALUE each, the program and its arguments; the spare then runs exactly as a supervisor
+# started by the JVM would. Each line "s" on the server's stdin asks for the next spare. The server reports each
+# supervisor's exit as "x <pid> <exit code>" and what it cannot do as "e <message>". It exits when its stdin ends
+# (the runner was closed, or the JVM is gone); a spare exits when its stdin ends, or when the JVM does not take it
+# within $TAKE_WAIT seconds.
+sub serve {
+    syscall($SETSID + 0);             # out of the terminal's process group: Ctrl-C is the JVM's to handle
+    $0 = 'cmdimage-supervisor-server';
+    $SIG{CHLD} = sub { };             # only so that a supervisor's exit interrupts select()
+    $SIG{PIPE} = 'IGNORE';
+    my $buffer = '';
+    my $stdin = '';
+    vec($stdin, 0, 1) = 1;
+    return if fork_spare() == 0;
+    while (1) {
+        while ((my $pid = waitpid(-1, 1)) > 0) {
+            tell_jvm('x', $pid, $? & 127 ? 128 + ($? & 127) : $? >> 8);
+        }
+        while ($buffer =~ s/\As\n//) {
+            return if fork_spare() == 0;  # in the new spare
+        }
+        my $ready = $stdin;
+        # a supervisor's exit just before select() is seen at the next turn
+        my $found = select($ready, undef, undef, 0.05);
+        next if $found <= 0;
+        my $got = sysread(STDIN, $buffer, 4096, length $buffer);
+        exit 0 if defined $got ? $got == 0 : $! != $EINTR;
+    }
+}
+
+sub tell_jvm {
+    syswrite(STDOUT, join(' ', @_) . "\n");
+}
+
+# Forks a spare supervisor; returns its pid to the server (-1 when it could not be made) and 0 in the supervisor,
+# once its command has arrived, with $grace, @env and @ARGV set.
+sub fork_spare {
+    my @pipes;
+    for (1 .. 3) {
+        pipe(my $read, my $write) or last;
+        push @pipes, $read, $write;
+    }
+    if (@pipes < 6) {
+        tell_jvm('e', "cannot make pipes: $!");
+        return -1;
+    }
+    my ($in_read, $in_write, $out_read, $out_write, $err_read, $err_write) = @pipes;
+    my $pid = fork;
+    if (!defined $pid) {
+        tell_jvm('e', "fork: $!");
+        return -1;
+    }
+    if ($pid != 0) {
+        close $_ for @pipes;
+        return $pid;
+    }
+    $SIG{CHLD} = 'DEFAULT';
+    open(my $to_jvm, '>&', \*STDOUT) or finish(125);
+    if (!open(STDIN, '<&', $in_read) || !open(STDOUT, '>&', $out_write) || !open(STDERR, '>&', $err_write)) {
+        syswrite($to_jvm, "e cannot set up the pipes of a supervisor: $!\n");
+        finish(125);
+    }
+    close $_ for $in_read, $out_read, $out_write, $err_read, $err_write;
+    syswrite($to_jvm, "p $$\n");      # said by the spare itself, once /proc/<pid>/fd/{0,1,2} are its pipes
+    close $to_jvm;
+    # until the JVM has opened its end, this process holds a writer of its own stdin, so that the pipe cannot end
+    my $ready = '';
+    vec($ready, 0, 1) = 1;
+    my $taken;
+    for (1 .. $TAKE_WAIT) {
+        my $r = $ready;
+        if (select($r, undef, undef, 1) > 0) {
+            $taken = sysread(STDIN, my $o, 1) == 1;
+            last;
+        }
+    }
+    finish(0) unless $taken;
+    close $in_write;
+    my $request = '';
+    until ($request =~ /\A(\d+)\n/ && length($request) >= length($1) + 1 + $1) {
+        my $got = sysread(STDIN, $request, 65536, length $request);
+        finish(0) if defined $got ? $got == 0 : $! != $EINTR;   # the JVM closed it or is gone: never used
+    }
+    $request =~ s/\A(\d+)\n//;
+    my @fields = split /\0/, substr($request, 0, $1), -1;
+    my ($grace_ms, $directory, $n) = splice @fields, 0, 3;
+    chdir($directory) or do {
+        print STDERR "cannot run in $directory: $!\n";
+        finish(127);
+    };
+    $grace = $grace_ms / 1000;
+    @env = splice @fields, 0, $n;
+    @ARGV = @fields;
+    %ENV = ();
+    return 0;
+}
+
+# Exits at once with exit_group(): perl's own exit frees everything first, which takes about a millisecond that the
+# JVM waits for (nothing is buffered here: stderr is unbuffered and stdout unused).
+sub finish {
+    syscall($EXIT_GROUP + 0, $_[0] + 0);
+}
 
 # Reaps the children that have exited (the command, and orphans re-parented here); whether any child is left.
 sub reap {
