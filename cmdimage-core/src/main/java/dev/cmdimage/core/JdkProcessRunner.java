@@ -26,6 +26,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -52,7 +56,8 @@ import org.slf4j.LoggerFactory;
  *       supervisor's pipes are opened through {@code /proc}. The server and its spare supervisor start with the
  *       first command and run until {@link #close()} or the JVM's end; where the server cannot run, each command
  *       starts perl itself.</li>
- *   <li>stdout and stderr are read by two daemon threads and handed over line by line as they come. Memory is
+ *   <li>stdout and stderr are read by two daemon threads (of the runner's pool, kept 2 s between commands) and
+ *       handed over line by line as they come. Memory is
  *       bounded whatever the command prints: a line longer than {@link Builder#maxLineLength(int)} bytes is cut
  *       and ends with {@value LineReader#CUT_MARK}; the result keeps the last {@link Builder#outputTailLines(int)}
  *       lines.</li>
@@ -84,10 +89,10 @@ import org.slf4j.LoggerFactory;
  * command cost 2.5 ms more; no scan of {@code /proc} after a command that left nothing behind); output is read at
  * about the speed of {@link java.io.BufferedReader#readLine()}.
  *
- * <p>Instances are thread-safe; one instance can run many commands at once. Between commands it owns one daemon
- * thread (reading its supervisor server's reports) and the server's two perl processes, once it has run a command;
- * {@link #close()} ends the commands still running, the server and that thread, and removes the shutdown hook, if
- * one was asked for.
+ * <p>Instances are thread-safe; one instance can run many commands at once. Between commands it owns, once it has
+ * run one, a daemon thread reading its supervisor server's reports, the server's two perl processes, and for 2 s
+ * the idle reader threads; {@link #close()} ends the commands still running, the server and these threads, and
+ * removes the shutdown hook, if one was asked for.
  */
 public final class JdkProcessRunner implements ProcessRunner, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(JdkProcessRunner.class);
@@ -101,6 +106,10 @@ public final class JdkProcessRunner implements ProcessRunner, AutoCloseable {
     private final Charset charset;
     /** How often a wait for the command's exit looks at its cancellation. */
     private static final long WAIT_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    private static final String IDLE_READER = "cmdimage-process-reader (idle)";
+    /** How long an idle reader thread waits for the next command before it ends. */
+    private static final Duration READER_KEEP_ALIVE = Duration.ofSeconds(2);
+    private static final Duration READERS_CLOSE = Duration.ofSeconds(1);
 
     private final Supervisor supervisor;
     /** Forks the supervisors (null: each command starts perl itself, or there is no supervisor). */
@@ -108,6 +117,7 @@ public final class JdkProcessRunner implements ProcessRunner, AutoCloseable {
     private final String setsid;
     private final Duration drainTimeout;
     private final LiveProcesses live;
+    private final ThreadPoolExecutor readers = readerPool();
 
     /**
      * A runner with the defaults: a 20-line tail, lines cut at 64 KiB, UTF-8, a session of its own, no shutdown
@@ -195,8 +205,8 @@ public final class JdkProcessRunner implements ProcessRunner, AutoCloseable {
         LOG.debug("started {} as pid {} in {}", spec.command(), process.pid(), directory);
 
         Sink sink = new Sink(output, tail);
-        Thread stdout = reader(process, StdStream.STDOUT, sink);
-        Thread stderr = reader(process, StdStream.STDERR, sink);
+        CountDownLatch stdout = reader(process, StdStream.STDOUT, sink);
+        CountDownLatch stderr = reader(process, StdStream.STDERR, sink);
 
         boolean interrupted = false;
         Termination termination = Termination.EXITED;
@@ -289,6 +299,14 @@ public final class JdkProcessRunner implements ProcessRunner, AutoCloseable {
         if (server != null) {
             server.close();
         }
+        readers.shutdown();
+        try {
+            if (!readers.awaitTermination(READERS_CLOSE.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.debug("output readers still reading after {} (their output is held open)", READERS_CLOSE);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** The pid of this runner's supervisor server while one runs, else -1 (for tests and diagnostics). */
@@ -301,14 +319,33 @@ public final class JdkProcessRunner implements ProcessRunner, AutoCloseable {
         return live.hookInstalled();
     }
 
-    private Thread reader(Process process, StdStream stream, Sink sink) {
+    /** Reads one stream on a thread of the readers' pool (named after the process while it reads it). */
+    private CountDownLatch reader(Process process, StdStream stream, Sink sink) {
         LineReader reader = new LineReader(
                 stream == StdStream.STDOUT ? process.getInputStream() : process.getErrorStream(),
                 stream, sink::line, maxLineLength, charset);
-        Thread thread = new Thread(reader, "cmdimage-process-" + process.pid() + "-" + stream.name().toLowerCase());
-        thread.setDaemon(true);
-        thread.start();
-        return thread;
+        String name = "cmdimage-process-" + process.pid() + "-" + stream.name().toLowerCase();
+        CountDownLatch done = new CountDownLatch(1);
+        Runnable task = () -> {
+            Thread thread = Thread.currentThread();
+            thread.setName(name);
+            try {
+                reader.run();
+            } finally {
+                thread.setName(IDLE_READER);
+                done.countDown();
+            }
+        };
+        try {
+            readers.execute(task);
+        } catch (RejectedExecutionException e) {
+            // closed while this run started: a thread of its own, as the run must still read its output
+            Thread thread = new Thread(task, name);
+            thread.setDaemon(true);
+            thread.setContextClassLoader(null);
+            thread.start();
+        }
+        return done;
     }
 
     /**
@@ -316,10 +353,10 @@ public final class JdkProcessRunner implements ProcessRunner, AutoCloseable {
      * it (a daemon that called setsid and was re-parented) can still hold the pipes open: such processes are ended
      * too. Past the drain timeout the readers are abandoned and whatever they read later is dropped.
      */
-    private void awaitReaders(ProcessTree tree, Thread stdout, Thread stderr, Sink sink) {
-        if (!join(sink, FIRST_DRAIN, stdout, stderr)) {
+    private void awaitReaders(ProcessTree tree, CountDownLatch stdout, CountDownLatch stderr, Sink sink) {
+        if (!await(sink, FIRST_DRAIN, stdout, stderr)) {
             tree.terminatePipeHolders();
-            if (!join(sink, drainTimeout, stdout, stderr)) {
+            if (!await(sink, drainTimeout, stdout, stderr)) {
                 LOG.debug("the output of pid {} is still open after {}; no longer reading it", tree.pid(),
                         drainTimeout);
             }
@@ -327,22 +364,33 @@ public final class JdkProcessRunner implements ProcessRunner, AutoCloseable {
         sink.close();
     }
 
-    private static boolean join(Sink sink, Duration timeout, Thread... threads) {
+    private static boolean await(Sink sink, Duration timeout, CountDownLatch... readers) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        for (Thread thread : threads) {
-            while (thread.isAlive()) {
+        for (CountDownLatch reader : readers) {
+            while (reader.getCount() > 0) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     return false;
                 }
                 try {
-                    thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+                    reader.await(left, TimeUnit.NANOSECONDS);
                 } catch (InterruptedException e) {
                     sink.interrupted = true;
                 }
             }
         }
         return true;
+    }
+
+    /** The readers' pool: daemon threads kept 2 s between commands, none after {@link #close()}. */
+    private static ThreadPoolExecutor readerPool() {
+        return new ThreadPoolExecutor(0, Integer.MAX_VALUE, READER_KEEP_ALIVE.toMillis(), TimeUnit.MILLISECONDS,
+                new SynchronousQueue<>(), task -> {
+                    Thread thread = new Thread(task, IDLE_READER);
+                    thread.setDaemon(true);
+                    thread.setContextClassLoader(null); // not the caller's (an embedder's plug-in loader)
+                    return thread;
+                });
     }
 
     private static int exitCode(Process process) {

@@ -586,8 +586,13 @@ class JdkProcessRunnerTest {
                 .map(Thread::getName)
                 .filter(n -> n.startsWith("cmdimage-process-"))
                 .filter(n -> !n.equals("cmdimage-process-shutdown"))
+                .filter(n -> !n.equals("cmdimage-process-reader (idle)"))
                 .collect(Collectors.toList());
-        assertThat(readers).isEmpty();
+        assertThat(readers).as("readers still reading").isEmpty();
+
+        runner.close();
+        assertThat(Thread.getAllStackTraces().keySet().stream().map(Thread::getName))
+                .as("after close()").doesNotContain("cmdimage-process-reader (idle)");
     }
 
     // ---- bounded memory and the shutdown hook, in JVMs of their own ------------------------------------------
