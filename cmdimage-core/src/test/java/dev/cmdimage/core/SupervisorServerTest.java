@@ -97,6 +97,19 @@ class SupervisorServerTest {
     }
 
     @Test
+    void theCommandHasOnlyItsStdinStdoutAndStderrOpen() throws Exception {
+        // nothing of the server's or of other supervisors' pipes leaks into a command (it would keep them open)
+        String script = "cd /proc/$$/fd && ls";
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            out.clear();
+            runner.run(new ProcessSpec(List.of("sh", "-c", script), dir, ENV, null, Duration.ofSeconds(2)),
+                    (stream, line) -> out.add(line), Cancellation.never());
+        }
+        assertThat(out).containsExactly("0", "1", "2");
+    }
+
+    @Test
     void aSpareKilledFromOutsideDoesNotFailTheNextCommand() throws Exception {
         assertThat(run("echo first").exitCode()).isZero();
         ProcessHandle server = server();
