@@ -145,6 +145,31 @@ class SupervisorServerTest {
     }
 
     @Test
+    void aServerKilledWhileACommandRunsLeavesTheRunToEndWithTheCommand() throws Exception {
+        List<String> out = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.CompletableFuture<ProcessResult> run = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> {
+                    try {
+                        return runner.run(spec("echo started; sleep 1; echo done"), (stream, line) -> out.add(line),
+                                Cancellation.never());
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }, r -> new Thread(r, "test-run").start());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!out.contains("started") && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        ProcessHandle server = server();
+
+        server.destroyForcibly();
+        ProcessResult result = run.get(20, TimeUnit.SECONDS);
+
+        assertThat(out).containsExactly("started", "done");
+        assertThat(result.exitCode()).as("its exit status went with the server").isEqualTo(-1);
+    }
+
+    @Test
     void closeEndsTheServerItsSpareAndItsThread() throws Exception {
         assertThat(run("true").exitCode()).isZero();
         ProcessHandle server = server();

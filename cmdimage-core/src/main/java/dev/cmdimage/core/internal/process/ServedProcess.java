@@ -7,6 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A command's supervisor forked by a {@link SupervisorServer}, seen as a {@link Process}: its stdin (requests to
@@ -15,15 +16,19 @@ import java.util.concurrent.TimeoutException;
  * {@link ProcessHandle}, which checks the start time and so never signals a process that reused the pid.
  */
 final class ServedProcess extends Process {
+    private static final long ORPHAN_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
     private final ProcessHandle handle;
     private final OutputStream requests;
     private final InputStream stdout;
     private final InputStream stderr;
     private final CompletableFuture<Integer> exit;
+    /** Set when the server is gone: nobody reports the exit any more, this process watches its own. */
+    private final AtomicBoolean serverGone;
 
     ServedProcess(ProcessHandle handle, OutputStream requests, InputStream stdout, InputStream stderr,
-            CompletableFuture<Integer> exit) {
+            CompletableFuture<Integer> exit, AtomicBoolean serverGone) {
         this.handle = handle;
+        this.serverGone = serverGone;
         this.requests = requests;
         this.stdout = stdout;
         this.stderr = stderr;
@@ -55,28 +60,37 @@ final class ServedProcess extends Process {
 
     @Override
     public int waitFor() throws InterruptedException {
-        try {
-            return exit.get();
-        } catch (ExecutionException e) {
-            throw new IllegalStateException(e.getCause());
+        while (!waitFor(1, TimeUnit.SECONDS)) {
+            // checks whether it is gone while nobody reports its exit
         }
+        return exit.join();
     }
 
     @Override
     public boolean waitFor(long timeout, TimeUnit unit) throws InterruptedException {
-        try {
-            exit.get(timeout, unit);
-            return true;
-        } catch (TimeoutException e) {
-            return false;
-        } catch (ExecutionException e) {
-            return true;
+        long deadline = System.nanoTime() + unit.toNanos(timeout);
+        while (true) {
+            if (!isAlive()) {
+                return true;
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            try {
+                exit.get(serverGone.get() ? Math.min(left, ORPHAN_POLL_NANOS) : left, TimeUnit.NANOSECONDS);
+                return true;
+            } catch (TimeoutException e) {
+                // look again
+            } catch (ExecutionException e) {
+                return true;
+            }
         }
     }
 
     @Override
     public int exitValue() {
-        if (!exit.isDone()) {
+        if (isAlive()) {
             throw new IllegalThreadStateException("process " + handle.pid() + " has not exited");
         }
         return exit.join();
@@ -84,7 +98,14 @@ final class ServedProcess extends Process {
 
     @Override
     public boolean isAlive() {
-        return !exit.isDone();
+        if (exit.isDone()) {
+            return false;
+        }
+        if (serverGone.get() && !handle.isAlive()) {
+            exit.complete(-1); // its exit status went with the server
+            return false;
+        }
+        return true;
     }
 
     @Override
@@ -117,6 +138,7 @@ final class ServedProcess extends Process {
         return handle;
     }
 
+    /** Completes when the server reports the exit (not when an orphaned process ends: use {@link #waitFor}). */
     @Override
     public CompletableFuture<Process> onExit() {
         return exit.handle((code, failure) -> this);

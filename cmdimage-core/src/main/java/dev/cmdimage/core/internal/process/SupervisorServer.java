@@ -20,6 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -153,6 +154,7 @@ public final class SupervisorServer implements AutoCloseable {
         private final OutputStream requests;
         private final Thread reader;
         private final Map<Long, CompletableFuture<Integer>> exits = new ConcurrentHashMap<>();
+        private final AtomicBoolean serverGone = new AtomicBoolean();
         /** The spare being made, or ready. */
         private volatile CompletableFuture<Spare> spare = new CompletableFuture<>();
         volatile boolean ended;
@@ -203,7 +205,7 @@ public final class SupervisorServer implements AutoCloseable {
                 s.discard();
                 throw new SpareGone("pid " + s.handle().pid() + ": " + e.getMessage());
             }
-            return new ServedProcess(s.handle(), s.control(), s.stdout(), s.stderr(), s.exit());
+            return new ServedProcess(s.handle(), s.control(), s.stdout(), s.stderr(), s.exit(), serverGone);
         }
 
         /** Opens the pipes of spare {@code pid} and lets it know. */
@@ -284,18 +286,15 @@ public final class SupervisorServer implements AutoCloseable {
 
         /**
          * The server is gone, so nobody reports the exits of the supervisors still running (it was killed): each
-         * counts as ended with status -1 once its process is gone.
+         * {@link ServedProcess} then watches its own process and counts as ended with status -1 once it is gone.
          */
         private void orphaned() {
+            serverGone.set(true);
             exits.forEach((pid, exit) -> {
-                ProcessHandle h = ProcessHandle.of(pid).orElse(null);
-                if (h == null) {
+                if (ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true)) {
                     exit.complete(-1);
-                } else {
-                    h.onExit().whenComplete((x, f) -> exit.complete(-1));
                 }
             });
-            exits.clear();
         }
 
         void close() {
