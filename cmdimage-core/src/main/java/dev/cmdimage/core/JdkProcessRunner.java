@@ -51,11 +51,11 @@ import org.slf4j.LoggerFactory;
  *       child is started through {@code setsid} (util-linux; busybox elsewhere) and does not end with the JVM;
  *       where no {@code setsid} is found either (macOS) the child shares this JVM's group and its tree is found
  *       through {@link ProcessHandle#descendants()} only; {@link #newSession()} tells whether it got a session.
- *       The supervisors are forked by one long-lived perl process of the runner, its supervisor server, which
- *       keeps one supervisor ready for the next command, so that a command does not wait for perl to start; the
- *       supervisor's pipes are opened through {@code /proc}. The server and its spare supervisor start with the
- *       first command and run until {@link #close()} or the JVM's end; where the server cannot run, each command
- *       starts perl itself.</li>
+ *       The supervisors are forked by a perl process of the runner, its supervisor server, which keeps one
+ *       supervisor ready for the next command, so that a command does not wait for perl to start; the
+ *       supervisor's pipes are opened through {@code /proc}. The server and its spare supervisor start with a
+ *       command and end 5 s after the last one, on {@link #close()}, or with the JVM; where the server cannot run,
+ *       each command starts perl itself.</li>
  *   <li>stdout and stderr are read by two daemon threads (of the runner's pool, kept 2 s between commands) and
  *       handed over line by line as they come. Memory is
  *       bounded whatever the command prints: a line longer than {@link Builder#maxLineLength(int)} bytes is cut
@@ -89,10 +89,10 @@ import org.slf4j.LoggerFactory;
  * command cost 2.5 ms more; no scan of {@code /proc} after a command that left nothing behind); output is read at
  * about the speed of {@link java.io.BufferedReader#readLine()}.
  *
- * <p>Instances are thread-safe; one instance can run many commands at once. Between commands it owns, once it has
- * run one, a daemon thread reading its supervisor server's reports, the server's two perl processes, and for 2 s
- * the idle reader threads; {@link #close()} ends the commands still running, the server and these threads, and
- * removes the shutdown hook, if one was asked for.
+ * <p>Instances are thread-safe; one instance can run many commands at once. Up to 5 s after its last command it
+ * owns a daemon thread reading its supervisor server's reports and the server's two perl processes, and for 2 s the
+ * idle reader threads; after that nothing. {@link #close()} ends the commands still running, the server and these
+ * threads at once, and removes the shutdown hook, if one was asked for.
  */
 public final class JdkProcessRunner implements ProcessRunner, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(JdkProcessRunner.class);
@@ -106,7 +106,6 @@ public final class JdkProcessRunner implements ProcessRunner, AutoCloseable {
     private final Charset charset;
     /** How often a wait for the command's exit looks at its cancellation. */
     private static final long WAIT_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
-    private static final String IDLE_READER = "cmdimage-process-reader (idle)";
     /** How long an idle reader thread waits for the next command before it ends. */
     private static final Duration READER_KEEP_ALIVE = Duration.ofSeconds(2);
     private static final Duration READERS_CLOSE = Duration.ofSeconds(1);
@@ -117,7 +116,10 @@ public final class JdkProcessRunner implements ProcessRunner, AutoCloseable {
     private final String setsid;
     private final Duration drainTimeout;
     private final LiveProcesses live;
-    private final ThreadPoolExecutor readers = readerPool();
+    /** The name of this runner's reader threads between commands. */
+    private final String idleReader = "cmdimage-process-reader-" + Integer.toHexString(System.identityHashCode(this))
+            + " (idle)";
+    private final ThreadPoolExecutor readers = readerPool(idleReader);
 
     /**
      * A runner with the defaults: a 20-line tail, lines cut at 64 KiB, UTF-8, a session of its own, no shutdown
@@ -309,6 +311,11 @@ public final class JdkProcessRunner implements ProcessRunner, AutoCloseable {
         }
     }
 
+    /** The name of this runner's reader threads between commands (for tests and diagnostics). */
+    String idleReaderName() {
+        return idleReader;
+    }
+
     /** The pid of this runner's supervisor server while one runs, else -1 (for tests and diagnostics). */
     long supervisorServerPid() {
         return server == null ? -1 : server.pid();
@@ -332,7 +339,7 @@ public final class JdkProcessRunner implements ProcessRunner, AutoCloseable {
             try {
                 reader.run();
             } finally {
-                thread.setName(IDLE_READER);
+                thread.setName(idleReader);
                 done.countDown();
             }
         };
@@ -383,10 +390,10 @@ public final class JdkProcessRunner implements ProcessRunner, AutoCloseable {
     }
 
     /** The readers' pool: daemon threads kept 2 s between commands, none after {@link #close()}. */
-    private static ThreadPoolExecutor readerPool() {
+    private static ThreadPoolExecutor readerPool(String idleReader) {
         return new ThreadPoolExecutor(0, Integer.MAX_VALUE, READER_KEEP_ALIVE.toMillis(), TimeUnit.MILLISECONDS,
                 new SynchronousQueue<>(), task -> {
-                    Thread thread = new Thread(task, IDLE_READER);
+                    Thread thread = new Thread(task, idleReader);
                     thread.setDaemon(true);
                     thread.setContextClassLoader(null); // not the caller's (an embedder's plug-in loader)
                     return thread;

@@ -586,13 +586,13 @@ class JdkProcessRunnerTest {
                 .map(Thread::getName)
                 .filter(n -> n.startsWith("cmdimage-process-"))
                 .filter(n -> !n.equals("cmdimage-process-shutdown"))
-                .filter(n -> !n.equals("cmdimage-process-reader (idle)"))
+                .filter(n -> !n.startsWith("cmdimage-process-reader-"))
                 .collect(Collectors.toList());
         assertThat(readers).as("readers still reading").isEmpty();
 
         runner.close();
         assertThat(Thread.getAllStackTraces().keySet().stream().map(Thread::getName))
-                .as("after close()").doesNotContain("cmdimage-process-reader (idle)");
+                .as("after close()").doesNotContain(runner.idleReaderName());
     }
 
     // ---- bounded memory and the shutdown hook, in JVMs of their own ------------------------------------------

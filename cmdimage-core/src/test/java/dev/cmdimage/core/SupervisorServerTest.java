@@ -170,6 +170,28 @@ class SupervisorServerTest {
     }
 
     @Test
+    void anIdleRunnerLeavesNoProcessOrThreadAfterFiveSecondsAndStartsAgainOnTheNextCommand() throws Exception {
+        assertThat(run("true").exitCode()).isZero();
+        ProcessHandle server = server();
+        List<ProcessHandle> processes = new ArrayList<>(server.children().collect(Collectors.toList()));
+        processes.add(server);
+
+        awaitGone(processes, Duration.ofSeconds(15)); // the spare waits 5 s for a command, then both end
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!serverThreads(server).isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(serverThreads(server)).isEmpty();
+        assertThat(runner.supervisorServerPid()).isEqualTo(-1);
+
+        List<String> out = new ArrayList<>();
+        ProcessResult again = runner.run(spec("echo again"), (stream, line) -> out.add(line), Cancellation.never());
+        assertThat(again.exitCode()).isZero();
+        assertThat(out).containsExactly("again");
+        assertThat(server().pid()).isNotEqualTo(server.pid());
+    }
+
+    @Test
     void closeEndsTheServerItsSpareAndItsThread() throws Exception {
         assertThat(run("true").exitCode()).isZero();
         ProcessHandle server = server();

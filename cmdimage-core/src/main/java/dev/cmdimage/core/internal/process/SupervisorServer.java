@@ -32,9 +32,10 @@ import org.slf4j.LoggerFactory;
  * {@link ProcessBuilder}; here a command only waits for a write to a supervisor that is already there.
  *
  * <p>The server keeps one spare supervisor ready, its stdin, stdout and stderr pipes that this JVM opens through
- * {@code /proc/<pid>/fd} (the spare is its descendant). A command goes to the spare, and the server forks the next
- * one while the command runs. The server reports each supervisor's exit status; one thread per server reads its
- * reports. The server and its spare run from the first command until {@link #close()}, and end with this JVM: each
+ * {@code /proc/<pid>/fd} (the spare is its descendant). A command goes to the spare (which acknowledges it), and the
+ * server forks the next one while the command runs. The server reports each supervisor's exit status; one thread
+ * per server reads its reports. A spare that gets no command for 5 s ends, and the server ends with its last
+ * supervisor (a new one starts with the next command); both also end on {@link #close()} and with this JVM: each
  * supervisor's stdin, and the server's, is a pipe from this JVM alone.
  */
 public final class SupervisorServer implements AutoCloseable {
@@ -74,9 +75,14 @@ public final class SupervisorServer implements AutoCloseable {
             try {
                 return server.run(request);
             } catch (SpareGone e) {
-                // killed from outside while it waited: the next spare takes the command
+                // it went idle (or was killed) just then: the next spare takes the command
                 if (attempt == 3) {
                     throw new IOException("the spare supervisors of the server are gone, " + e.getMessage());
+                }
+            } catch (IOException e) {
+                // the server went idle and ended just then: a new one takes the command
+                if (!server.ended || attempt == 3) {
+                    throw e;
                 }
             }
         }
@@ -201,6 +207,10 @@ public final class SupervisorServer implements AutoCloseable {
             try {
                 s.control().write(request);
                 s.control().flush();
+                // the spare's acknowledgement: it went idle and ended instead when the stream ends here
+                if (s.stdout().read() != 'a') {
+                    throw new IOException("it ended without taking the command");
+                }
             } catch (IOException e) {
                 s.discard();
                 throw new SpareGone("pid " + s.handle().pid() + ": " + e.getMessage());

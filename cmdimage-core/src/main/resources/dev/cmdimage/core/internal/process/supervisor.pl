@@ -28,6 +28,7 @@ my $GONE_GRACE = 3;   # the longest grace once the JVM is gone
 my $KILL_ROUNDS = 20; # SIGKILL rounds, 50 ms apart, before giving up on processes that do not die
 my $EINTR = 4;
 my $TAKE_WAIT = 10;   # seconds a spare supervisor waits for the JVM to open its pipes
+my $SPARE_IDLE = 5;   # seconds a spare supervisor waits for a command; the server ends with its last supervisor
 
 my ($grace, @env);
 if ($ARGV[0] eq '-server') {
@@ -85,17 +86,18 @@ if (!defined $status || reap()) {
 }
 finish(!defined $status ? 128 + 9 : $status & 127 ? 128 + ($status & 127) : $status >> 8);
 
-# The server: a long-lived process (one per JdkProcessRunner while it runs commands) that forks the supervisors, so
-# that a command does not wait for perl to start. It keeps one spare supervisor ready: forked, its stdin, stdout and
-# stderr three new pipes, waiting for its command. The spare says "p <pid>" (on the server's stdout) once its pipes
-# are in place; the JVM opens them through /proc/<pid>/fd/{0,1,2} and writes "o" to its stdin, after which the spare
-# lets go of its own end of that pipe (so that the pipe ends when the JVM does). To run a command the JVM writes
+# The server: a process of the JdkProcessRunner (while it runs commands) that forks the supervisors, so that a
+# command does not wait for perl to start. It keeps one spare supervisor ready: forked, its stdin, stdout and stderr
+# three new pipes, waiting for its command. The spare says "p <pid>" (on the server's stdout) once its pipes are in
+# place; the JVM opens them through /proc/<pid>/fd/{0,1,2} and writes "o" to its stdin, after which the spare lets
+# go of its own end of that pipe (so that the pipe ends when the JVM does). To run a command the JVM writes
 # "<length>\n" and a payload of NUL-separated fields to the spare's stdin: the grace in ms, the directory, the
-# number of variables, NAME=VALUE each, the program and its arguments; the spare then runs exactly as a supervisor
-# started by the JVM would. Each line "s" on the server's stdin asks for the next spare. The server reports each
-# supervisor's exit as "x <pid> <exit code>" and what it cannot do as "e <message>". It exits when its stdin ends
-# (the runner was closed, or the JVM is gone); a spare exits when its stdin ends, or when the JVM does not take it
-# within $TAKE_WAIT seconds.
+# number of variables, NAME=VALUE each, the program and its arguments; the spare answers one byte "a" on its stdout
+# and then runs exactly as a supervisor started by the JVM would. Each line "s" on the server's stdin asks for the
+# next spare. The server reports each supervisor's exit as "x <pid> <exit code>" and what it cannot do as
+# "e <message>". A spare exits when its stdin ends, when the JVM does not take it within $TAKE_WAIT seconds, and
+# when no command comes within $SPARE_IDLE seconds; the server exits when its stdin ends (the runner was closed, or
+# the JVM is gone) and when it has no supervisor left, so an idle runner leaves no process behind.
 sub serve {
     syscall($SETSID + 0);             # out of the terminal's process group: Ctrl-C is the JVM's to handle
     $0 = 'cmdimage-supervisor-server';
@@ -106,11 +108,18 @@ sub serve {
     vec($stdin, 0, 1) = 1;
     return if fork_spare() == 0;
     while (1) {
-        while ((my $pid = waitpid(-1, 1)) > 0) {
+        my $pid;
+        while (($pid = waitpid(-1, 1)) > 0) {
             tell_jvm('x', $pid, $? & 127 ? 128 + ($? & 127) : $? >> 8);
         }
         while ($buffer =~ s/\As\n//) {
             return if fork_spare() == 0;  # in the new spare
+            $pid = 0;
+        }
+        if ($pid < 0) {
+            # no child left: the spare went idle and no command runs; done, unless a request is already waiting
+            my $ready = $stdin;
+            exit 0 if select($ready, undef, undef, 0) == 0;
         }
         my $ready = $stdin;
         # a supervisor's exit just before select() is seen at the next turn
@@ -169,12 +178,20 @@ sub fork_spare {
     }
     finish(0) unless $taken;
     close $in_write;
+    my $r = $ready;
+    if (select($r, undef, undef, $SPARE_IDLE) <= 0) {
+        # idle: a command written from now on cannot arrive, and the JVM sees this spare end without acknowledging
+        # it (and gives it to the next spare)
+        close STDIN;
+        finish(0);
+    }
     my $request = '';
     until ($request =~ /\A(\d+)\n/ && length($request) >= length($1) + 1 + $1) {
         my $got = sysread(STDIN, $request, 65536, length $request);
         finish(0) if defined $got ? $got == 0 : $! != $EINTR;   # the JVM closed it or is gone: never used
     }
     $request =~ s/\A(\d+)\n//;
+    syswrite(STDOUT, 'a');            # acknowledged: the JVM reads this byte before the command's output
     my @fields = split /\0/, substr($request, 0, $1), -1;
     my ($grace_ms, $directory, $n) = splice @fields, 0, 3;
     chdir($directory) or do {
