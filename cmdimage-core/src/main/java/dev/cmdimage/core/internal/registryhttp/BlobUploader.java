@@ -2,10 +2,10 @@ package dev.cmdimage.core.internal.registryhttp;
 
 import dev.cmdimage.api.PushException;
 import dev.cmdimage.core.internal.oci.Descriptor;
+import dev.cmdimage.core.internal.oci.LayoutException;
 import dev.cmdimage.core.internal.oci.OciLayout;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
@@ -126,40 +126,33 @@ public final class BlobUploader {
             URI put = URI.create(uploadUri + sep + "digest=" + URLEncoder.encode(d.digest(), StandardCharsets.UTF_8));
             String what = "PUT " + uploadUri.getRawPath();
 
-            VerifyingInputStream[] stream = new VerifyingInputStream[1];
-            HttpRequest.BodyPublisher body = new ChunkedBodyPublisher(() -> {
-                try {
-                    stream[0] = new VerifyingInputStream(layout.openBlob(d.digest()), d.digest(), d.size());
-                    return stream[0];
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                } catch (Exception e) {
-                    throw new UncheckedIOException(new IOException(e.getMessage(), e));
-                }
-            }, d.size());
             Duration timeout = settings.requestTimeout()
                     .plusSeconds(d.size() / settings.minimumUploadRate());
-            HttpRequest.Builder b = HttpRequest.newBuilder(put).timeout(timeout).method("PUT", body)
-                    .header("Content-Type", "application/octet-stream");
-            client.authenticator().header(put).ifPresent(h -> b.header("Authorization", h));
             HttpResponse<InputStream> done;
+            VerifyingInputStream stream = null;
             try {
-                done = transport.exchange(b.build(), what);
-            } catch (IOException e) {
-                if (stream[0] != null && stream[0].failure() != null) {
-                    throw failures.fail(stream[0].failure().getMessage());
+                stream = new VerifyingInputStream(layout.openBlob(d.digest()), d.digest(), d.size());
+                done = transport.putBlob(put, client.authenticator().header(put).orElse(null), stream, d.size(),
+                        timeout, what);
+            } catch (IOException | LayoutException e) {
+                if (stream != null && stream.failure() != null) {
+                    throw failures.fail(stream.failure().getMessage());
                 }
                 IOException local = RegistryTransport.localCause(e);
-                if (local != null) {
-                    throw failures.fail("cannot read blob " + d.digest() + " from the layout: " + local.getMessage());
+                if (e instanceof BlobPut.SourceFailure || e instanceof LayoutException || local != null) {
+                    String why = local != null ? local.getMessage() : e.getMessage();
+                    throw failures.fail("cannot read blob " + d.digest() + " from the layout: " + why);
                 }
-                if (RegistryTransport.retryable(e) && attempt < settings.maxAttempts()) {
+                IOException io = (IOException) e;
+                if (RegistryTransport.retryable(io) && attempt < settings.maxAttempts()) {
                     LOG.debug("upload of {} to {} failed ({}); attempt {} of {}", d.digest(), client.registry(),
-                            failures.mask(e.toString()), attempt + 1, settings.maxAttempts());
+                            failures.mask(io.toString()), attempt + 1, settings.maxAttempts());
                     transport.backoff(attempt);
                     continue;
                 }
-                throw failures.fail(transport.ioProblem(e, what, attempt, timeout));
+                throw failures.fail(transport.ioProblem(io, what, attempt, timeout));
+            } finally {
+                closeQuietly(stream);
             }
             int s = done.statusCode();
             if (s == 201 || s == 204) {
@@ -176,6 +169,16 @@ public final class BlobUploader {
                 continue;
             }
             throw failures.fail(failures.statusProblem(done, what, transport.readErrors(done)));
+        }
+    }
+
+    private static void closeQuietly(InputStream in) {
+        if (in != null) {
+            try {
+                in.close();
+            } catch (IOException ignored) {
+                // a file read to its end or abandoned
+            }
         }
     }
 }

@@ -252,6 +252,35 @@ public final class RegistryTransport {
         }
     }
 
+    /**
+     * A blob's upload {@code PUT} to {@code uri} of {@code length} bytes read from {@code body}, on a connection of
+     * its own ({@link BlobPut}) that ends by {@code timeout}; cancellation closes it at once. The answer's body (of
+     * an unsuccessful status, at most 64 KiB) is in memory. A failure reading {@code body} is a
+     * {@link BlobPut.SourceFailure}.
+     *
+     * @param authorization the {@code Authorization} header's value, or {@code null}
+     */
+    public HttpResponse<InputStream> putBlob(URI uri, String authorization, InputStream body, long length,
+            Duration timeout, String what) throws IOException, PushException {
+        if (cancellation.isCancelled()) {
+            throw failures.cancelled();
+        }
+        BlobPut put = new BlobPut(http, uri, timeout);
+        AutoCloseable onCancel = cancellation.onCancel(put::abort);
+        try {
+            HttpResponse<InputStream> r = put.send(authorization, body, length);
+            LOG.debug("{} {} -> {}", registry, what, r.statusCode());
+            return r;
+        } catch (IOException e) {
+            if (cancellation.isCancelled()) {
+                throw failures.cancelled();
+            }
+            throw e;
+        } finally {
+            closeQuietly(onCancel);
+        }
+    }
+
     private static void closeQuietly(AutoCloseable c) {
         try {
             c.close();

@@ -1,0 +1,416 @@
+package dev.cmdimage.core.internal.registryhttp;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.Proxy;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSocket;
+
+/**
+ * One blob's upload {@code PUT} on an HTTP/1.1 connection of its own ({@code Connection: close}): the body is
+ * streamed from a stream of known length in buffers of a fixed size, so memory stays the same whatever the blob's
+ * size. The connection is what the push's {@link HttpClient} would open: no proxy, its connect timeout, and for
+ * HTTPS its {@code SSLContext} and {@code SSLParameters} with host-name verification and SNI.
+ *
+ * <p>Everything, from connecting to the end of the answer, ends by the timeout: at that moment the connection is
+ * closed (also when the registry stopped reading the body or never answers) and the PUT fails with an
+ * {@link HttpTimeoutException}. {@link #abort()} closes it at once. The last bytes of the body go out only after the
+ * stream reached its end, so a stream that fails there (a blob whose hash is wrong) never sends a complete body. A
+ * failure of the stream is a {@link SourceFailure}; the answer's body, of an unsuccessful status only, is kept up to
+ * {@link #MAX_BODY} bytes.
+ */
+final class BlobPut {
+    /** The size of the buffer the body is sent from. */
+    static final int BUFFER = 256 * 1024;
+    /** At most this much of an answer's body is kept. */
+    static final int MAX_BODY = 64 * 1024;
+    private static final int MAX_HEAD = 64 * 1024;
+
+    /** A failure reading the body's stream (the layout), not the connection's. */
+    static final class SourceFailure extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        SourceFailure(IOException cause) {
+            super(cause.getMessage(), cause);
+        }
+    }
+
+    private final HttpClient http;
+    private final URI uri;
+    private final Duration timeout;
+    private final Object lock = new Object();
+    private Socket socket;
+    private boolean closed;
+    private volatile boolean timedOut;
+
+    /**
+     * @param http    the client whose connect timeout and TLS settings the connection takes
+     * @param uri     the upload location with its {@code digest} parameter
+     * @param timeout the bound of the whole exchange
+     */
+    BlobPut(HttpClient http, URI uri, Duration timeout) {
+        this.http = http;
+        this.uri = uri;
+        this.timeout = timeout;
+    }
+
+    /** Closes the connection at once; the PUT in progress fails. Any thread. */
+    void abort() {
+        synchronized (lock) {
+            closed = true;
+            closeQuietly(socket);
+        }
+    }
+
+    /**
+     * Sends the PUT with {@code length} bytes of {@code body} and reads the answer's head (and the body of an
+     * unsuccessful answer).
+     *
+     * @param authorization the {@code Authorization} header's value, or {@code null}
+     * @throws HttpTimeoutException        when the timeout ended the exchange
+     * @throws HttpConnectTimeoutException when connecting took longer than the client's connect timeout
+     * @throws SourceFailure               when reading {@code body} failed
+     */
+    HttpResponse<InputStream> send(String authorization, InputStream body, long length) throws IOException {
+        if (authorization != null && (authorization.indexOf('\r') >= 0 || authorization.indexOf('\n') >= 0)) {
+            throw new IllegalArgumentException("invalid header value for Authorization");
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Thread watchdog = watchdog(deadline);
+        try {
+            return exchange(authorization, body, length, deadline);
+        } catch (SourceFailure e) {
+            throw e;
+        } catch (IOException e) {
+            if (timedOut) {
+                HttpTimeoutException t = new HttpTimeoutException("request timed out");
+                t.initCause(e);
+                throw t;
+            }
+            throw e;
+        } finally {
+            abort();
+            watchdog.interrupt();
+            try {
+                watchdog.join(TimeUnit.SECONDS.toMillis(5));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Closes the connection at {@code deadline}, unless interrupted first. */
+    private Thread watchdog(long deadline) {
+        Thread t = new Thread(() -> {
+            try {
+                for (long left = deadline - System.nanoTime(); left > 0; left = deadline - System.nanoTime()) {
+                    TimeUnit.NANOSECONDS.sleep(left);
+                }
+                timedOut = true;
+                abort();
+            } catch (InterruptedException e) {
+                // the exchange ended first
+            }
+        }, "cmdimage-registry-put-watchdog");
+        t.setDaemon(true);
+        t.setContextClassLoader(null);
+        t.start();
+        return t;
+    }
+
+    private HttpResponse<InputStream> exchange(String authorization, InputStream body, long length, long deadline)
+            throws IOException {
+        boolean https = "https".equalsIgnoreCase(uri.getScheme());
+        String host = uri.getHost();
+        String bareHost = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        int port = uri.getPort() != -1 ? uri.getPort() : https ? 443 : 80;
+        Socket raw = new Socket(Proxy.NO_PROXY);
+        synchronized (lock) {
+            if (closed) {
+                throw new IOException("closed");
+            }
+            socket = raw;
+        }
+        connect(raw, bareHost, port, deadline);
+        raw.setTcpNoDelay(true);
+        Socket s = raw;
+        SSLSession session = null;
+        if (https) {
+            SSLSocket tls = (SSLSocket) http.sslContext().getSocketFactory().createSocket(raw, bareHost, port, true);
+            tls.setSSLParameters(tlsParameters(bareHost));
+            tls.startHandshake();
+            session = tls.getSession();
+            s = tls;
+        }
+        InputStream in = new BufferedInputStream(s.getInputStream(), 8192);
+        try {
+            OutputStream out = s.getOutputStream();
+            out.write(head(authorization, length));
+            sendBody(body, length, out);
+            out.flush();
+        } catch (SourceFailure e) {
+            throw e;
+        } catch (IOException e) {
+            // a registry may answer an error before reading the whole body and close the connection
+            try {
+                return answer(in, session);
+            } catch (IOException none) {
+                throw e;
+            }
+        }
+        return answer(in, session);
+    }
+
+    private void connect(Socket raw, String host, int port, long deadline) throws IOException {
+        InetSocketAddress address = new InetSocketAddress(host, port);
+        if (address.isUnresolved()) {
+            throw new ConnectException("unknown host " + host);
+        }
+        long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+        long limit = http.connectTimeout().map(Duration::toMillis).orElse(Long.MAX_VALUE);
+        boolean byConnectTimeout = limit <= left;
+        try {
+            raw.connect(address, (int) Math.max(1, Math.min(Integer.MAX_VALUE, Math.min(limit, left))));
+        } catch (SocketTimeoutException e) {
+            IOException t = byConnectTimeout ? new HttpConnectTimeoutException("HTTP connect timed out")
+                    : new HttpTimeoutException("request timed out");
+            t.initCause(e);
+            throw t;
+        }
+    }
+
+    /** The client's parameters, host names verified, with SNI naming {@code host} unless it is an IP address. */
+    private SSLParameters tlsParameters(String host) {
+        SSLParameters p = http.sslParameters();
+        p.setEndpointIdentificationAlgorithm("HTTPS");
+        if (!host.contains(":") && !host.matches("[0-9.]+")) {
+            try {
+                p.setServerNames(List.of(new SNIHostName(host)));
+            } catch (IllegalArgumentException e) {
+                // a name SNI cannot carry: the handshake goes without it, as the JDK's client does
+            }
+        }
+        return p;
+    }
+
+    private byte[] head(String authorization, long length) {
+        String target = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+        StringBuilder b = new StringBuilder(256 + target.length())
+                .append("PUT ").append(target).append(" HTTP/1.1\r\n")
+                .append("Host: ").append(uri.getHost()).append(uri.getPort() == -1 ? "" : ":" + uri.getPort())
+                .append("\r\nContent-Type: application/octet-stream\r\nContent-Length: ").append(length)
+                .append("\r\n");
+        if (authorization != null) {
+            b.append("Authorization: ").append(authorization).append("\r\n");
+        }
+        b.append("Connection: close\r\n\r\n");
+        return b.toString().getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    /** The body; its last bytes are sent only once {@code body} has ended where it should. */
+    private static void sendBody(InputStream body, long length, OutputStream out) throws IOException {
+        byte[] buf = new byte[(int) Math.min(BUFFER, Math.max(1, length))];
+        if (length == 0) {
+            expectEnd(body, length);
+        }
+        for (long sent = 0; sent < length; ) {
+            int want = (int) Math.min(buf.length, length - sent);
+            int filled = fill(body, buf, want);
+            if (filled < want) {
+                throw new SourceFailure(new EOFException("the blob ended after " + (sent + filled) + " of its "
+                        + length + " bytes"));
+            }
+            if (sent + filled == length) {
+                expectEnd(body, length);
+            }
+            out.write(buf, 0, filled);
+            sent += filled;
+        }
+    }
+
+    private static int fill(InputStream body, byte[] buf, int want) throws SourceFailure {
+        int filled = 0;
+        try {
+            while (filled < want) {
+                int n = body.read(buf, filled, want - filled);
+                if (n < 0) {
+                    break;
+                }
+                filled += n;
+            }
+        } catch (IOException e) {
+            throw new SourceFailure(e);
+        }
+        return filled;
+    }
+
+    private static void expectEnd(InputStream body, long length) throws SourceFailure {
+        int next;
+        try {
+            next = body.read();
+        } catch (IOException e) {
+            throw new SourceFailure(e);
+        }
+        if (next >= 0) {
+            throw new SourceFailure(new IOException("the blob is longer than its " + length + " bytes"));
+        }
+    }
+
+    // --- the answer ---------------------------------------------------------------------------------------
+
+    private HttpResponse<InputStream> answer(InputStream in, SSLSession session) throws IOException {
+        int[] budget = {MAX_HEAD};
+        int status;
+        do {
+            status = statusCode(line(in, budget, true));
+            Map<String, List<String>> headers = headers(in, budget);
+            if (status >= 100 && status < 200) {
+                continue; // an interim answer (100 Continue): the real one follows
+            }
+            HttpHeaders h = HttpHeaders.of(headers, (name, value) -> true);
+            byte[] body = status >= 200 && status < 300 || status == 304 ? new byte[0] : body(in, h);
+            return new Answer(status, h, new ByteArrayInputStream(body), uri, Optional.ofNullable(session));
+        } while (true);
+    }
+
+    private static int statusCode(String line) throws IOException {
+        // HTTP/1.1 201 Created
+        if (!line.startsWith("HTTP/1.") || line.length() < 12 || line.charAt(8) != ' ') {
+            throw new IOException("the registry's answer does not start with an HTTP/1.x status line");
+        }
+        try {
+            return Integer.parseInt(line.substring(9, 12));
+        } catch (NumberFormatException e) {
+            throw new IOException("the registry's answer has no status code in its status line", e);
+        }
+    }
+
+    private static Map<String, List<String>> headers(InputStream in, int[] budget) throws IOException {
+        Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        for (String line = line(in, budget, false); !line.isEmpty(); line = line(in, budget, false)) {
+            int colon = line.indexOf(':');
+            if (colon <= 0) {
+                continue; // not a header; as lenient as the JDK's client with folded lines
+            }
+            headers.computeIfAbsent(line.substring(0, colon).trim(), k -> new ArrayList<>())
+                    .add(line.substring(colon + 1).trim());
+        }
+        return headers;
+    }
+
+    /** One line without its CRLF; the head may not exceed {@link #MAX_HEAD} bytes. */
+    private static String line(InputStream in, int[] budget, boolean first) throws IOException {
+        ByteArrayOutputStream b = new ByteArrayOutputStream(64);
+        for (int c = in.read(); c != '\n'; c = in.read()) {
+            if (c < 0) {
+                throw new EOFException(first && b.size() == 0 ? "the registry closed the connection without answering"
+                        : "the registry closed the connection in the middle of its answer's head");
+            }
+            if (--budget[0] < 0) {
+                throw new IOException("the head of the registry's answer is larger than " + MAX_HEAD + " bytes");
+            }
+            b.write(c);
+        }
+        String line = b.toString(StandardCharsets.ISO_8859_1);
+        return line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
+    }
+
+    /**
+     * At most {@link #MAX_BODY} bytes of the body: by its {@code Content-Length}, chunked, or until the connection
+     * closes. A body cut short (the connection closed or timed out) gives what came.
+     */
+    private static byte[] body(InputStream in, HttpHeaders h) {
+        ByteArrayOutputStream kept = new ByteArrayOutputStream();
+        try {
+            if (h.firstValue("Transfer-Encoding").map(v -> v.toLowerCase(Locale.ROOT).contains("chunked"))
+                    .orElse(false)) {
+                int[] budget = {MAX_HEAD};
+                while (kept.size() < MAX_BODY) {
+                    String size = line(in, budget, false);
+                    int semicolon = size.indexOf(';');
+                    long n = Long.parseLong((semicolon < 0 ? size : size.substring(0, semicolon)).trim(), 16);
+                    if (n == 0) {
+                        break;
+                    }
+                    copy(in, kept, n);
+                    line(in, budget, false);
+                }
+            } else {
+                long n = h.firstValueAsLong("Content-Length").orElse(Long.MAX_VALUE);
+                copy(in, kept, n);
+            }
+        } catch (IOException | NumberFormatException e) {
+            // what came is what there is
+        }
+        return kept.toByteArray();
+    }
+
+    /** Copies {@code n} bytes (fewer at the end of the stream), keeping up to {@link #MAX_BODY} in {@code kept}. */
+    private static void copy(InputStream in, ByteArrayOutputStream kept, long n) throws IOException {
+        byte[] buf = new byte[8192];
+        for (long left = n; left > 0 && kept.size() < MAX_BODY; ) {
+            int r = in.read(buf, 0, (int) Math.min(buf.length, Math.min(left, MAX_BODY - kept.size())));
+            if (r < 0) {
+                return;
+            }
+            kept.write(buf, 0, r);
+            left -= r;
+        }
+    }
+
+    private static void closeQuietly(Socket s) {
+        if (s != null) {
+            try {
+                s.close();
+            } catch (IOException ignored) {
+                // closing anyway
+            }
+        }
+    }
+
+    /** The answer to the PUT, its body in memory. */
+    private record Answer(int statusCode, HttpHeaders headers, InputStream body, URI uri,
+            Optional<SSLSession> sslSession) implements HttpResponse<InputStream> {
+        @Override
+        public HttpRequest request() {
+            return HttpRequest.newBuilder(uri).method("PUT", HttpRequest.BodyPublishers.noBody()).build();
+        }
+
+        @Override
+        public Optional<HttpResponse<InputStream>> previousResponse() {
+            return Optional.empty();
+        }
+
+        @Override
+        public HttpClient.Version version() {
+            return HttpClient.Version.HTTP_1_1;
+        }
+    }
+}
