@@ -8,10 +8,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -82,11 +83,11 @@ public final class BlobUploader {
                         target.getRawAuthority());
                 return false;
             }
-            HttpRequest.Builder b = HttpRequest.newBuilder(target).timeout(transport.settings().requestTimeout())
-                    .method("HEAD", HttpRequest.BodyPublishers.noBody());
-            client.authenticator().header(target).ifPresent(h -> b.header("Authorization", h));
+            Map<String, String> headers = new LinkedHashMap<>();
+            client.authenticator().header(target).ifPresent(h -> headers.put("Authorization", h));
             try {
-                r = transport.exchange(b.build(), "HEAD " + target.getRawPath());
+                r = transport.exchange("HEAD", target, headers, null, transport.settings().requestTimeout(),
+                        "HEAD " + target.getRawPath());
             } catch (IOException e) {
                 LOG.debug("HEAD of {} at its redirect target failed ({}); uploading it", d.digest(),
                         failures.mask(e.toString()));
@@ -110,8 +111,8 @@ public final class BlobUploader {
         String post = client.repositoryPath() + "/blobs/uploads/";
         PushSettings settings = transport.settings();
         for (int attempt = 1; ; attempt++) {
-            HttpResponse<InputStream> opened = client.send("POST", URI.create(client.base() + post),
-                    HttpRequest.BodyPublishers.noBody(), null, true);
+            HttpResponse<InputStream> opened = client.send("POST", URI.create(client.base() + post), null, null,
+                    true);
             if (opened.statusCode() != 202) {
                 throw failures.fail(failures.statusProblem(opened, "POST " + post, transport.readErrors(opened)));
             }
@@ -139,7 +140,7 @@ public final class BlobUploader {
                     throw failures.fail(stream.failure().getMessage());
                 }
                 IOException local = RegistryTransport.localCause(e);
-                if (e instanceof BlobPut.SourceFailure || e instanceof LayoutException || local != null) {
+                if (e instanceof RegistryExchange.SourceFailure || e instanceof LayoutException || local != null) {
                     String why = local != null ? local.getMessage() : e.getMessage();
                     throw failures.fail("cannot read blob " + d.digest() + " from the layout: " + why);
                 }

@@ -5,8 +5,6 @@ import dev.cmdimage.spi.Cancellation;
 import dev.cmdimage.spi.RegistryCredentials;
 import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Map;
 
@@ -32,7 +30,7 @@ public final class RegistryClient {
      * @param credentials the credentials, or {@code null} for anonymous
      * @param refText     the ref for messages
      */
-    public RegistryClient(HttpClient http, PushSettings settings, TokenCache tokens, Map<String, String> schemes,
+    public RegistryClient(HttpConnector http, PushSettings settings, TokenCache tokens, Map<String, String> schemes,
             String registry, String repository, RegistryCredentials credentials, Cancellation cancellation,
             String refText) {
         this(http, settings, tokens, schemes, registry, repository, credentials, cancellation, refText,
@@ -47,7 +45,7 @@ public final class RegistryClient {
      * @param refText     the ref for messages
      * @param tls         the CA certificates and client certificates {@code http} was made with, for the messages
      */
-    public RegistryClient(HttpClient http, PushSettings settings, TokenCache tokens, Map<String, String> schemes,
+    public RegistryClient(HttpConnector http, PushSettings settings, TokenCache tokens, Map<String, String> schemes,
             String registry, String repository, RegistryCredentials credentials, Cancellation cancellation,
             String refText, RegistryTrust.Material tls) {
         this.registry = registry;
@@ -93,8 +91,8 @@ public final class RegistryClient {
     }
 
     /** A request to the registry with authentication, challenges and (with {@code retry}) retries. */
-    HttpResponse<InputStream> send(String method, URI uri, HttpRequest.BodyPublisher body, String contentType,
-            boolean retry) throws PushException {
+    HttpResponse<InputStream> send(String method, URI uri, byte[] body, String contentType, boolean retry)
+            throws PushException {
         return transport.send(method, uri, body, contentType, retry, authenticator);
     }
 

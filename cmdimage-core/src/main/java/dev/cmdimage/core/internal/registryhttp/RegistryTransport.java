@@ -4,36 +4,30 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.cmdimage.api.PushException;
 import dev.cmdimage.core.internal.oci.OciLayout;
 import dev.cmdimage.spi.Cancellation;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * HTTP for one push to one registry: the scheme (HTTPS, or plain HTTP where allowed), one exchange at a time on the
- * JDK's client with cancellation and a hard time bound, retries with backoff of 5xx/408/429 answers and broken
+ * HTTP for one push to one registry: the scheme (HTTPS, or plain HTTP where allowed), one exchange at a time, each
+ * on a connection of its own ({@link RegistryExchange}) with cancellation and a time bound, retries with backoff of 5xx/408/429 answers and broken
  * connections, bounded reading of error bodies, and the sentences for what went wrong on the wire. It knows nothing
  * of credentials: the {@link Authorization} passed to {@link #send} adds them and takes up challenges.
  */
@@ -51,7 +45,7 @@ public final class RegistryTransport {
         boolean takeChallenge(HttpResponse<?> r) throws PushException;
     }
 
-    private final HttpClient http;
+    private final HttpConnector http;
     private final PushSettings settings;
     private final Map<String, String> schemes;
     private final String registry;
@@ -68,7 +62,7 @@ public final class RegistryTransport {
      * @param registry the registry domain as in the ref ({@code docker.io}, {@code 127.0.0.1:5000})
      * @param apiHost  where its API is ({@code registry-1.docker.io} for {@code docker.io}, else the same)
      */
-    public RegistryTransport(HttpClient http, PushSettings settings, Map<String, String> schemes, String registry,
+    public RegistryTransport(HttpConnector http, PushSettings settings, Map<String, String> schemes, String registry,
             String apiHost, Cancellation cancellation, PushFailures failures) {
         this(http, settings, schemes, registry, apiHost, cancellation, failures, RegistryTrust.Material.NONE);
     }
@@ -79,7 +73,7 @@ public final class RegistryTransport {
      * @param apiHost  where its API is ({@code registry-1.docker.io} for {@code docker.io}, else the same)
      * @param tls      the CA certificates and client certificates {@code http} was made with, for the messages
      */
-    public RegistryTransport(HttpClient http, PushSettings settings, Map<String, String> schemes, String registry,
+    public RegistryTransport(HttpConnector http, PushSettings settings, Map<String, String> schemes, String registry,
             String apiHost, Cancellation cancellation, PushFailures failures, RegistryTrust.Material tls) {
         this.tls = tls;
         this.http = http;
@@ -116,8 +110,8 @@ public final class RegistryTransport {
                 Duration probeTimeout = settings.requestTimeout().compareTo(PROBE_TIMEOUT) < 0
                         ? settings.requestTimeout() : PROBE_TIMEOUT;
                 try {
-                    HttpResponse<InputStream> probe = exchange(HttpRequest.newBuilder(URI.create("http://" + apiHost
-                            + "/v2/")).timeout(probeTimeout).GET().build(), "GET /v2/");
+                    HttpResponse<InputStream> probe = exchange("GET", URI.create("http://" + apiHost + "/v2/"),
+                            Map.of(), null, probeTimeout, "GET /v2/");
                     close(probe);
                     if (probe.statusCode() == 400) {
                         scheme = "https";
@@ -145,23 +139,22 @@ public final class RegistryTransport {
      * again when it took the challenge; with {@code retry}, 5xx/408/429 answers and broken connections are tried
      * again with backoff, at most {@link PushSettings#maxAttempts()} times. The answer's body is left open.
      */
-    public HttpResponse<InputStream> send(String method, URI uri, HttpRequest.BodyPublisher body, String contentType,
-            boolean retry, Authorization auth) throws PushException {
+    public HttpResponse<InputStream> send(String method, URI uri, byte[] body, String contentType, boolean retry,
+            Authorization auth) throws PushException {
         String what = method + " " + uri.getRawPath();
         boolean challenged = false;
         for (int attempt = 1; ; attempt++) {
-            HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(settings.requestTimeout())
-                    .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : body);
+            Map<String, String> headers = new LinkedHashMap<>();
             if (contentType != null) {
-                b.header("Content-Type", contentType);
+                headers.put("Content-Type", contentType);
             }
             if (method.equals("PUT") && contentType != null) {
-                b.header("Accept", contentType);
+                headers.put("Accept", contentType);
             }
-            auth.header(uri).ifPresent(h -> b.header("Authorization", h));
+            auth.header(uri).ifPresent(h -> headers.put("Authorization", h));
             HttpResponse<InputStream> r;
             try {
-                r = exchange(b.build(), what);
+                r = exchange(method, uri, headers, body, settings.requestTimeout(), what);
             } catch (IOException e) {
                 if (retry && retryable(e) && attempt < settings.maxAttempts()) {
                     LOG.debug("{} on {} failed ({}); attempt {} of {}", what, registry, failures.mask(e.toString()),
@@ -213,62 +206,42 @@ public final class RegistryTransport {
                 || settings.allowsPlainHttp(PushSettings.hostOf(authority)));
     }
 
-    /** One exchange; cancellation aborts it; the response body is left open for the caller. */
-    public HttpResponse<InputStream> exchange(HttpRequest request, String what) throws IOException, PushException {
-        if (cancellation.isCancelled()) {
-            throw failures.cancelled();
-        }
-        CompletableFuture<HttpResponse<InputStream>> f =
-                http.sendAsync(request, HttpResponse.BodyHandlers.ofInputStream());
-        Duration hard = request.timeout().orElse(settings.requestTimeout()).plusSeconds(30);
-        AutoCloseable onCancel = cancellation.onCancel(() -> f.cancel(true));
-        try {
-            HttpResponse<InputStream> r = f.get(hard.toMillis(), TimeUnit.MILLISECONDS);
-            LOG.debug("{} {} -> {}", registry, what, r.statusCode());
-            return r;
-        } catch (CancellationException e) {
-            throw failures.cancelled();
-        } catch (ExecutionException e) {
-            if (cancellation.isCancelled()) {
-                throw failures.cancelled();
-            }
-            Throwable c = e.getCause();
-            if (c instanceof IOException) {
-                throw (IOException) c;
-            }
-            if (c instanceof UncheckedIOException) {
-                throw ((UncheckedIOException) c).getCause();
-            }
-            throw new IOException(String.valueOf(c), c);
-        } catch (TimeoutException e) {
-            f.cancel(true);
-            throw new HttpTimeoutException("request timed out");
-        } catch (InterruptedException e) {
-            f.cancel(true);
-            Thread.currentThread().interrupt();
-            throw failures.cancelled();
-        } finally {
-            closeQuietly(onCancel);
-        }
+    /**
+     * One exchange with {@code headers} and {@code body} ({@code null}: none) that ends by {@code timeout};
+     * cancellation aborts it. The answer's body (at most 64 KiB) is in memory.
+     */
+    public HttpResponse<InputStream> exchange(String method, URI uri, Map<String, String> headers, byte[] body,
+            Duration timeout, String what) throws IOException, PushException {
+        return run(new RegistryExchange(http, method, uri, timeout), headers,
+                body == null ? null : new ByteArrayInputStream(body), body == null ? 0 : body.length, what);
     }
 
     /**
-     * A blob's upload {@code PUT} to {@code uri} of {@code length} bytes read from {@code body}, on a connection of
-     * its own ({@link BlobPut}) that ends by {@code timeout}; cancellation closes it at once. The answer's body (of
-     * an unsuccessful status, at most 64 KiB) is in memory. A failure reading {@code body} is a
-     * {@link BlobPut.SourceFailure}.
+     * A blob's upload {@code PUT} to {@code uri} of {@code length} bytes read from {@code body}, streamed in
+     * constant memory, that ends by {@code timeout}; cancellation aborts it. A failure reading {@code body} is a
+     * {@link RegistryExchange.SourceFailure}, and the body's last bytes are sent only once {@code body} ended
+     * without failing. The answer's body (at most 64 KiB) is in memory.
      *
      * @param authorization the {@code Authorization} header's value, or {@code null}
      */
     public HttpResponse<InputStream> putBlob(URI uri, String authorization, InputStream body, long length,
             Duration timeout, String what) throws IOException, PushException {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Content-Type", "application/octet-stream");
+        if (authorization != null) {
+            headers.put("Authorization", authorization);
+        }
+        return run(new RegistryExchange(http, "PUT", uri, timeout), headers, body, length, what);
+    }
+
+    private HttpResponse<InputStream> run(RegistryExchange exchange, Map<String, String> headers, InputStream body,
+            long length, String what) throws IOException, PushException {
         if (cancellation.isCancelled()) {
             throw failures.cancelled();
         }
-        BlobPut put = new BlobPut(http, uri, timeout);
-        AutoCloseable onCancel = cancellation.onCancel(put::abort);
+        AutoCloseable onCancel = cancellation.onCancel(exchange::abort);
         try {
-            HttpResponse<InputStream> r = put.send(authorization, body, length);
+            HttpResponse<InputStream> r = exchange.send(headers, body, length);
             LOG.debug("{} {} -> {}", registry, what, r.statusCode());
             return r;
         } catch (IOException e) {
@@ -389,40 +362,12 @@ public final class RegistryTransport {
     }
 
     /**
-     * At most {@link #MAX_ERROR_BODY} bytes of a response's body; closes it. The request timeout only covers the
-     * wait for the response's head, so a registry that stops sending half-way through a body would make this wait
-     * forever: the body is cut off (and this fails) after another request timeout, or at once on cancellation.
-     * The watchdog thread ends when the reading ends, so nothing of the push stays behind.
+     * At most {@link #MAX_ERROR_BODY} bytes of a response's body; closes it. (The body came with the exchange,
+     * within its time bound.)
      */
     public byte[] readBody(HttpResponse<InputStream> r) throws IOException {
-        InputStream in = r.body();
-        AtomicBoolean done = new AtomicBoolean();
-        Runnable cut = () -> {
-            if (!done.get()) {
-                closeQuietly(in);
-            }
-        };
-        // a watchdog of this read alone, ended when the read ends: the JDK's shared delay scheduler (orTimeout)
-        // would be a JVM-wide thread holding the caller's context class loader (an embedder's plug-in loader)
-        long timeoutMillis = settings.requestTimeout().toMillis();
-        Thread watchdog = new Thread(() -> {
-            try {
-                Thread.sleep(timeoutMillis);
-                cut.run();
-            } catch (InterruptedException e) {
-                // the read ended first
-            }
-        }, "cmdimage-registry-body-watchdog");
-        watchdog.setDaemon(true);
-        watchdog.setContextClassLoader(null);
-        watchdog.start();
-        AutoCloseable onCancel = cancellation.onCancel(cut);
-        try (in) {
+        try (InputStream in = r.body()) {
             return in.readNBytes(MAX_ERROR_BODY);
-        } finally {
-            done.set(true);
-            watchdog.interrupt();
-            closeQuietly(onCancel);
         }
     }
 

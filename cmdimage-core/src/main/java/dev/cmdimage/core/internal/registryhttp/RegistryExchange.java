@@ -28,26 +28,25 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SNIHostName;
-import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
 
 /**
- * One blob's upload {@code PUT} on an HTTP/1.1 connection of its own ({@code Connection: close}): the body is
- * streamed from a stream of known length in buffers of a fixed size, so memory stays the same whatever the blob's
- * size. The connection is what the push's {@link HttpClient} would open: no proxy, its connect timeout, and for
- * HTTPS its {@code SSLContext} and {@code SSLParameters} with host-name verification and SNI.
+ * One HTTP/1.1 request and its answer on a connection of its own ({@code Connection: close}), made by an
+ * {@link HttpConnector}. A body is streamed from a stream of known length in buffers of a fixed size, so memory
+ * stays the same whatever its size; its last bytes go out only after the stream reached its end, so a stream that
+ * fails there (a blob whose hash is wrong) never sends a complete body. A failure of the stream is a
+ * {@link SourceFailure}.
  *
- * <p>Everything, from connecting to the end of the answer, ends by the timeout: at that moment the connection is
- * closed (also when the registry stopped reading the body or never answers) and the PUT fails with an
- * {@link HttpTimeoutException}. {@link #abort()} closes it at once. The last bytes of the body go out only after the
- * stream reached its end, so a stream that fails there (a blob whose hash is wrong) never sends a complete body. A
- * failure of the stream is a {@link SourceFailure}; the answer's body, of an unsuccessful status only, is kept up to
- * {@link #MAX_BODY} bytes.
+ * <p>Everything, from connecting to the end of the answer, ends by the timeout: then the connection is closed (also
+ * when the registry stopped reading the body or never answers) and the exchange fails with an
+ * {@link HttpTimeoutException} ({@link HttpConnectTimeoutException} when connecting took longer than the connect
+ * timeout). {@link #abort()} closes it at once. Of the answer's body at most {@link #MAX_BODY} bytes are kept, in
+ * memory; a body cut short gives what came. Redirects are answers like any other.
  */
-final class BlobPut {
-    /** The size of the buffer the body is sent from. */
+final class RegistryExchange {
+    /** The size of the buffer a body is sent from. */
     static final int BUFFER = 256 * 1024;
     /** At most this much of an answer's body is kept. */
     static final int MAX_BODY = 64 * 1024;
@@ -62,7 +61,8 @@ final class BlobPut {
         }
     }
 
-    private final HttpClient http;
+    private final HttpConnector connector;
+    private final String method;
     private final URI uri;
     private final Duration timeout;
     private final Object lock = new Object();
@@ -71,17 +71,18 @@ final class BlobPut {
     private volatile boolean timedOut;
 
     /**
-     * @param http    the client whose connect timeout and TLS settings the connection takes
-     * @param uri     the upload location with its {@code digest} parameter
+     * @param method  the request method, e.g. {@code PUT}
+     * @param uri     the request's URI, {@code http} or {@code https}
      * @param timeout the bound of the whole exchange
      */
-    BlobPut(HttpClient http, URI uri, Duration timeout) {
-        this.http = http;
+    RegistryExchange(HttpConnector connector, String method, URI uri, Duration timeout) {
+        this.connector = connector;
+        this.method = method;
         this.uri = uri;
         this.timeout = timeout;
     }
 
-    /** Closes the connection at once; the PUT in progress fails. Any thread. */
+    /** Closes the connection at once; the exchange in progress fails. Any thread. */
     void abort() {
         synchronized (lock) {
             closed = true;
@@ -90,22 +91,26 @@ final class BlobPut {
     }
 
     /**
-     * Sends the PUT with {@code length} bytes of {@code body} and reads the answer's head (and the body of an
-     * unsuccessful answer).
+     * Sends the request with {@code headers} (besides {@code Host}, {@code Content-Length} and {@code Connection})
+     * and {@code length} bytes of {@code body}, and reads the answer.
      *
-     * @param authorization the {@code Authorization} header's value, or {@code null}
+     * @param body {@code null} for none
      * @throws HttpTimeoutException        when the timeout ended the exchange
-     * @throws HttpConnectTimeoutException when connecting took longer than the client's connect timeout
+     * @throws HttpConnectTimeoutException when connecting took longer than the connect timeout
      * @throws SourceFailure               when reading {@code body} failed
+     * @throws IllegalArgumentException    when a header holds a line break
      */
-    HttpResponse<InputStream> send(String authorization, InputStream body, long length) throws IOException {
-        if (authorization != null && (authorization.indexOf('\r') >= 0 || authorization.indexOf('\n') >= 0)) {
-            throw new IllegalArgumentException("invalid header value for Authorization");
-        }
+    HttpResponse<InputStream> send(Map<String, String> headers, InputStream body, long length) throws IOException {
+        headers.forEach((name, value) -> {
+            if (name.indexOf('\r') >= 0 || name.indexOf('\n') >= 0 || value.indexOf('\r') >= 0
+                    || value.indexOf('\n') >= 0) {
+                throw new IllegalArgumentException("invalid header " + name);
+            }
+        });
         long deadline = System.nanoTime() + timeout.toNanos();
         Thread watchdog = watchdog(deadline);
         try {
-            return exchange(authorization, body, length, deadline);
+            return exchange(headers, body, length, deadline);
         } catch (SourceFailure e) {
             throw e;
         } catch (IOException e) {
@@ -138,15 +143,15 @@ final class BlobPut {
             } catch (InterruptedException e) {
                 // the exchange ended first
             }
-        }, "cmdimage-registry-put-watchdog");
+        }, "cmdimage-registry-http-watchdog");
         t.setDaemon(true);
         t.setContextClassLoader(null);
         t.start();
         return t;
     }
 
-    private HttpResponse<InputStream> exchange(String authorization, InputStream body, long length, long deadline)
-            throws IOException {
+    private HttpResponse<InputStream> exchange(Map<String, String> headers, InputStream body, long length,
+            long deadline) throws IOException {
         boolean https = "https".equalsIgnoreCase(uri.getScheme());
         String host = uri.getHost();
         String bareHost = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
@@ -158,29 +163,25 @@ final class BlobPut {
             }
             socket = raw;
         }
-        connect(raw, bareHost, port, deadline);
-        raw.setTcpNoDelay(true);
-        Socket s = raw;
-        SSLSession session = null;
-        if (https) {
-            SSLSocket tls = (SSLSocket) http.sslContext().getSocketFactory().createSocket(raw, bareHost, port, true);
-            tls.setSSLParameters(tlsParameters(bareHost));
-            tls.startHandshake();
-            session = tls.getSession();
-            s = tls;
-        }
+        Socket s = connect(raw, https, bareHost, port, deadline);
+        SSLSession session = s instanceof SSLSocket ? ((SSLSocket) s).getSession() : null;
         InputStream in = new BufferedInputStream(s.getInputStream(), 8192);
         try {
             OutputStream out = s.getOutputStream();
-            out.write(head(authorization, length));
-            sendBody(body, length, out);
+            out.write(head(headers, body == null ? -1 : length));
+            if (body != null) {
+                sendBody(body, length, out);
+            }
             out.flush();
         } catch (SourceFailure e) {
             throw e;
         } catch (IOException e) {
-            // a registry may answer an error before reading the whole body and close the connection
+            // a registry may answer an error before reading the whole body and close the connection, or a TLS
+            // registry send an alert (a client certificate required) after the handshake
             try {
                 return answer(in, session);
+            } catch (SSLException alert) {
+                throw alert;
             } catch (IOException none) {
                 throw e;
             }
@@ -188,16 +189,31 @@ final class BlobPut {
         return answer(in, session);
     }
 
-    private void connect(Socket raw, String host, int port, long deadline) throws IOException {
+    /**
+     * Connects {@code raw} and, for HTTPS, completes the TLS handshake on it, both within the connect timeout (as
+     * the JDK's HTTP client counts it) and the exchange's deadline; the socket to talk on.
+     */
+    private Socket connect(Socket raw, boolean https, String host, int port, long deadline) throws IOException {
         InetSocketAddress address = new InetSocketAddress(host, port);
         if (address.isUnresolved()) {
             throw new ConnectException("unknown host " + host);
         }
         long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-        long limit = http.connectTimeout().map(Duration::toMillis).orElse(Long.MAX_VALUE);
+        long limit = connector.connectTimeout().toMillis();
         boolean byConnectTimeout = limit <= left;
+        long connectDeadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.min(limit, left));
         try {
-            raw.connect(address, (int) Math.max(1, Math.min(Integer.MAX_VALUE, Math.min(limit, left))));
+            raw.connect(address, millisUntil(connectDeadline));
+            raw.setTcpNoDelay(true);
+            if (!https) {
+                return raw;
+            }
+            SSLSocket tls = (SSLSocket) connector.tlsContext().getSocketFactory().createSocket(raw, host, port, true);
+            tls.setSSLParameters(connector.tlsParameters(host));
+            raw.setSoTimeout(millisUntil(connectDeadline));
+            tls.startHandshake();
+            raw.setSoTimeout(0);
+            return tls;
         } catch (SocketTimeoutException e) {
             IOException t = byConnectTimeout ? new HttpConnectTimeoutException("HTTP connect timed out")
                     : new HttpTimeoutException("request timed out");
@@ -206,29 +222,21 @@ final class BlobPut {
         }
     }
 
-    /** The client's parameters, host names verified, with SNI naming {@code host} unless it is an IP address. */
-    private SSLParameters tlsParameters(String host) {
-        SSLParameters p = http.sslParameters();
-        p.setEndpointIdentificationAlgorithm("HTTPS");
-        if (!host.contains(":") && !host.matches("[0-9.]+")) {
-            try {
-                p.setServerNames(List.of(new SNIHostName(host)));
-            } catch (IllegalArgumentException e) {
-                // a name SNI cannot carry: the handshake goes without it, as the JDK's client does
-            }
-        }
-        return p;
+    private static int millisUntil(long nanoTime) {
+        long millis = TimeUnit.NANOSECONDS.toMillis(nanoTime - System.nanoTime());
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, millis));
     }
 
-    private byte[] head(String authorization, long length) {
+    /** The request line and headers; {@code length} -1: no body. */
+    private byte[] head(Map<String, String> headers, long length) {
         String target = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
         StringBuilder b = new StringBuilder(256 + target.length())
-                .append("PUT ").append(target).append(" HTTP/1.1\r\n")
+                .append(method).append(' ').append(target).append(" HTTP/1.1\r\n")
                 .append("Host: ").append(uri.getHost()).append(uri.getPort() == -1 ? "" : ":" + uri.getPort())
-                .append("\r\nContent-Type: application/octet-stream\r\nContent-Length: ").append(length)
                 .append("\r\n");
-        if (authorization != null) {
-            b.append("Authorization: ").append(authorization).append("\r\n");
+        headers.forEach((name, value) -> b.append(name).append(": ").append(value).append("\r\n"));
+        if (length >= 0 || !method.equals("GET") && !method.equals("HEAD")) {
+            b.append("Content-Length: ").append(Math.max(0, length)).append("\r\n");
         }
         b.append("Connection: close\r\n\r\n");
         return b.toString().getBytes(StandardCharsets.ISO_8859_1);
@@ -295,8 +303,8 @@ final class BlobPut {
                 continue; // an interim answer (100 Continue): the real one follows
             }
             HttpHeaders h = HttpHeaders.of(headers, (name, value) -> true);
-            byte[] body = status >= 200 && status < 300 || status == 304 ? new byte[0] : body(in, h);
-            return new Answer(status, h, new ByteArrayInputStream(body), uri, Optional.ofNullable(session));
+            byte[] body = method.equals("HEAD") || status == 204 || status == 304 ? new byte[0] : body(in, h);
+            return new Answer(method, status, h, new ByteArrayInputStream(body), uri, Optional.ofNullable(session));
         } while (true);
     }
 
@@ -395,12 +403,12 @@ final class BlobPut {
         }
     }
 
-    /** The answer to the PUT, its body in memory. */
-    private record Answer(int statusCode, HttpHeaders headers, InputStream body, URI uri,
+    /** An answer, its body in memory. */
+    private record Answer(String method, int statusCode, HttpHeaders headers, InputStream body, URI uri,
             Optional<SSLSession> sslSession) implements HttpResponse<InputStream> {
         @Override
         public HttpRequest request() {
-            return HttpRequest.newBuilder(uri).method("PUT", HttpRequest.BodyPublishers.noBody()).build();
+            return HttpRequest.newBuilder(uri).method(method, HttpRequest.BodyPublishers.noBody()).build();
         }
 
         @Override
