@@ -2,7 +2,7 @@ package dev.cmdimage.core.internal.registryhttp;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cmdimage.api.PushException;
-import dev.cmdimage.core.internal.oci.OciLayout;
+import dev.cmdimage.core.internal.oci.JsonTree;
 import dev.cmdimage.spi.RegistryCredentials;
 import java.io.IOException;
 import java.io.InputStream;
@@ -261,7 +261,7 @@ public final class RegistryAuthenticator implements RegistryTransport.Authorizat
             }
             JsonNode json;
             try {
-                json = OciLayout.json().readTree(transport.readBody(r));
+                json = JsonTree.read(transport.readBody(r));
             } catch (IOException e) {
                 throw failures.fail("the token service " + authority + " sent an unreadable answer");
             }

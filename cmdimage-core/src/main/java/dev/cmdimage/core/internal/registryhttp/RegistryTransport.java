@@ -2,7 +2,7 @@ package dev.cmdimage.core.internal.registryhttp;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cmdimage.api.PushException;
-import dev.cmdimage.core.internal.oci.OciLayout;
+import dev.cmdimage.core.internal.oci.JsonTree;
 import dev.cmdimage.spi.Cancellation;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -314,7 +314,7 @@ public final class RegistryTransport {
             return null;
         }
         try {
-            JsonNode errors = OciLayout.json().readTree(bytes).path("errors");
+            JsonNode errors = JsonTree.read(bytes).path("errors");
             List<String> parts = new ArrayList<>();
             for (JsonNode e : errors) {
                 String code = e.path("code").asText("");
