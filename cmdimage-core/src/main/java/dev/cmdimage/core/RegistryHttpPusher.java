@@ -226,14 +226,16 @@ public final class RegistryHttpPusher implements RegistryPusher {
         return digest.length() > 19 ? digest.substring(0, 19) : digest;
     }
 
-    private static String human(long bytes) {
+    /** {@code 151 B}, {@code 1.5 KiB}, {@code 256.0 MiB}: one decimal, rounded half up. */
+    static String human(long bytes) {
         if (bytes < 1024) {
             return bytes + " B";
         }
-        if (bytes < 1024 * 1024) {
-            return String.format(java.util.Locale.ROOT, "%.1f KiB", bytes / 1024.0);
-        }
-        return String.format(java.util.Locale.ROOT, "%.1f MiB", bytes / (1024.0 * 1024));
+        // not String.format: its first use in a JVM costs some 20 ms on the way to the first upload; the quotient
+        // by a power of two is exact, so rounding it is what "%.1f" does
+        boolean kib = bytes < 1024 * 1024;
+        long tenths = Math.round(bytes * 10.0 / (kib ? 1024 : 1024 * 1024));
+        return tenths / 10 + "." + tenths % 10 + (kib ? " KiB" : " MiB");
     }
 
     @Override
