@@ -74,6 +74,11 @@ public final class RegistryClient {
             throw failures.fail(unusable);
         }
         transport.chooseScheme();
+        if (transport.probeAnswered200()) {
+            // the scheme's probe was this very request (no credentials are offered before a challenge)
+            transport.rememberScheme();
+            return;
+        }
         HttpResponse<InputStream> ping = send("GET", URI.create(base() + "/v2/"), null, null, true);
         int status = ping.statusCode();
         if (status == 200) {

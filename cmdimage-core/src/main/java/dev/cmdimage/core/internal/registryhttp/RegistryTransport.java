@@ -56,6 +56,7 @@ public final class RegistryTransport {
 
     private URI base;
     private String scheme;
+    private boolean probeAnswered200;
 
     /**
      * @param schemes  the scheme found per API host, shared between pushes
@@ -116,6 +117,7 @@ public final class RegistryTransport {
                     if (probe.statusCode() == 400) {
                         scheme = "https";
                     }
+                    probeAnswered200 = probe.statusCode() == 200;
                 } catch (ConnectException | HttpConnectTimeoutException e) {
                     LOG.debug("{} does not accept connections ({}); the requests will say so", apiHost, e.toString());
                 } catch (HttpTimeoutException e) {
@@ -127,6 +129,14 @@ public final class RegistryTransport {
             }
         }
         base = URI.create(scheme + "://" + apiHost);
+    }
+
+    /**
+     * Whether {@link #chooseScheme()} asked {@code GET /v2/} over plain HTTP, without credentials, and the registry
+     * answered 200: the greeting a push starts with, already given.
+     */
+    public boolean probeAnswered200() {
+        return probeAnswered200;
     }
 
     /** Remembers the chosen scheme for the next pushes, once the registry answered on it. */
