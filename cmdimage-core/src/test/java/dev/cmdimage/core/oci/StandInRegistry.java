@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import javax.net.ssl.SSLContext;
 
 /**
  * A registry stand-in on a plain {@link ServerSocket}, one request per connection: {@code GET /v2/} answers 200,
@@ -47,7 +48,7 @@ final class StandInRegistry implements AutoCloseable {
         }
     }
 
-    private final ServerSocket server = new ServerSocket();
+    private final ServerSocket server;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     /** {@code METHOD path} of every request, in order. */
     final List<String> requests = new CopyOnWriteArrayList<>();
@@ -56,10 +57,18 @@ final class StandInRegistry implements AutoCloseable {
     /** The body bytes of each blob upload that arrived before its end or the connection's. */
     final List<Long> uploadBytes = new CopyOnWriteArrayList<>();
     volatile Upload upload = this::store;
+    /** When set, the scheme and authority of the upload locations (else they are relative). */
+    volatile String uploadOrigin;
     /** When set, the base64 {@code user:password} every request must bring (else 401 with a Basic challenge). */
     volatile String basicAuth;
 
     StandInRegistry() throws IOException {
+        this(null);
+    }
+
+    /** A stand-in speaking TLS with {@code tls}'s key and certificate ({@code null}: plain HTTP). */
+    StandInRegistry(SSLContext tls) throws IOException {
+        server = tls == null ? new ServerSocket() : tls.getServerSocketFactory().createServerSocket();
         // a small, fixed receive buffer: a stand-in that stops reading makes the client's writes block soon
         server.setReceiveBufferSize(64 * 1024);
         server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
@@ -107,7 +116,8 @@ final class StandInRegistry implements AutoCloseable {
                 answer(out, 404, null, null);
             } else if (r.method().equals("POST") && path.endsWith("/blobs/uploads/")) {
                 String id = UUID.randomUUID().toString();
-                out.write(("HTTP/1.1 202 Accepted\r\nLocation: " + path + id + "?_state=s-" + id
+                String origin = uploadOrigin == null ? "" : uploadOrigin;
+                out.write(("HTTP/1.1 202 Accepted\r\nLocation: " + origin + path + id + "?_state=s-" + id
                         + "\r\nContent-Length: 0\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             } else if (r.method().equals("PUT") && path.contains("/blobs/uploads/")) {
                 uploads.add(r);
