@@ -1,8 +1,6 @@
 package dev.cmdimage.core.internal.registryhttp;
 
 import java.io.BufferedInputStream;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,20 +11,12 @@ import java.net.Proxy;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpHeaders;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSession;
@@ -37,20 +27,16 @@ import javax.net.ssl.SSLSocket;
  * {@link HttpConnector}. A body is streamed from a stream of known length in buffers of a fixed size, so memory
  * stays the same whatever its size; its last bytes go out only after the stream reached its end, so a stream that
  * fails there (a blob whose hash is wrong) never sends a complete body. A failure of the stream is a
- * {@link SourceFailure}.
+ * {@link SourceFailure}. The answer is read by {@link RegistryAnswer}.
  *
  * <p>Everything, from connecting to the end of the answer, ends by the timeout: then the connection is closed (also
  * when the registry stopped reading the body or never answers) and the exchange fails with an
  * {@link HttpTimeoutException} ({@link HttpConnectTimeoutException} when connecting took longer than the connect
- * timeout). {@link #abort()} closes it at once. Of the answer's body at most {@link #MAX_BODY} bytes are kept, in
- * memory; a body cut short gives what came. Redirects are answers like any other.
+ * timeout). {@link #abort()} closes it at once. Redirects are answers like any other.
  */
 final class RegistryExchange {
     /** The size of the buffer a body is sent from. */
     static final int BUFFER = 256 * 1024;
-    /** At most this much of an answer's body is kept. */
-    static final int MAX_BODY = 64 * 1024;
-    private static final int MAX_HEAD = 64 * 1024;
 
     /** A failure reading the body's stream (the layout), not the connection's. */
     static final class SourceFailure extends IOException {
@@ -179,14 +165,14 @@ final class RegistryExchange {
             // a registry may answer an error before reading the whole body and close the connection, or a TLS
             // registry send an alert (a client certificate required) after the handshake
             try {
-                return answer(in, session);
+                return RegistryAnswer.read(in, method, uri, session);
             } catch (SSLException alert) {
                 throw alert;
             } catch (IOException none) {
                 throw e;
             }
         }
-        return answer(in, session);
+        return RegistryAnswer.read(in, method, uri, session);
     }
 
     /**
@@ -291,108 +277,6 @@ final class RegistryExchange {
         }
     }
 
-    // --- the answer ---------------------------------------------------------------------------------------
-
-    private HttpResponse<InputStream> answer(InputStream in, SSLSession session) throws IOException {
-        int[] budget = {MAX_HEAD};
-        int status;
-        do {
-            status = statusCode(line(in, budget, true));
-            Map<String, List<String>> headers = headers(in, budget);
-            if (status >= 100 && status < 200) {
-                continue; // an interim answer (100 Continue): the real one follows
-            }
-            HttpHeaders h = HttpHeaders.of(headers, (name, value) -> true);
-            byte[] body = method.equals("HEAD") || status == 204 || status == 304 ? new byte[0] : body(in, h);
-            return new Answer(method, status, h, new ByteArrayInputStream(body), uri, Optional.ofNullable(session));
-        } while (true);
-    }
-
-    private static int statusCode(String line) throws IOException {
-        // HTTP/1.1 201 Created
-        if (!line.startsWith("HTTP/1.") || line.length() < 12 || line.charAt(8) != ' ') {
-            throw new IOException("the registry's answer does not start with an HTTP/1.x status line");
-        }
-        try {
-            return Integer.parseInt(line.substring(9, 12));
-        } catch (NumberFormatException e) {
-            throw new IOException("the registry's answer has no status code in its status line", e);
-        }
-    }
-
-    private static Map<String, List<String>> headers(InputStream in, int[] budget) throws IOException {
-        Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-        for (String line = line(in, budget, false); !line.isEmpty(); line = line(in, budget, false)) {
-            int colon = line.indexOf(':');
-            if (colon <= 0) {
-                continue; // not a header; as lenient as the JDK's client with folded lines
-            }
-            headers.computeIfAbsent(line.substring(0, colon).trim(), k -> new ArrayList<>())
-                    .add(line.substring(colon + 1).trim());
-        }
-        return headers;
-    }
-
-    /** One line without its CRLF; the head may not exceed {@link #MAX_HEAD} bytes. */
-    private static String line(InputStream in, int[] budget, boolean first) throws IOException {
-        ByteArrayOutputStream b = new ByteArrayOutputStream(64);
-        for (int c = in.read(); c != '\n'; c = in.read()) {
-            if (c < 0) {
-                throw new EOFException(first && b.size() == 0 ? "the registry closed the connection without answering"
-                        : "the registry closed the connection in the middle of its answer's head");
-            }
-            if (--budget[0] < 0) {
-                throw new IOException("the head of the registry's answer is larger than " + MAX_HEAD + " bytes");
-            }
-            b.write(c);
-        }
-        String line = b.toString(StandardCharsets.ISO_8859_1);
-        return line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
-    }
-
-    /**
-     * At most {@link #MAX_BODY} bytes of the body: by its {@code Content-Length}, chunked, or until the connection
-     * closes. A body cut short (the connection closed or timed out) gives what came.
-     */
-    private static byte[] body(InputStream in, HttpHeaders h) {
-        ByteArrayOutputStream kept = new ByteArrayOutputStream();
-        try {
-            if (h.firstValue("Transfer-Encoding").map(v -> v.toLowerCase(Locale.ROOT).contains("chunked"))
-                    .orElse(false)) {
-                int[] budget = {MAX_HEAD};
-                while (kept.size() < MAX_BODY) {
-                    String size = line(in, budget, false);
-                    int semicolon = size.indexOf(';');
-                    long n = Long.parseLong((semicolon < 0 ? size : size.substring(0, semicolon)).trim(), 16);
-                    if (n == 0) {
-                        break;
-                    }
-                    copy(in, kept, n);
-                    line(in, budget, false);
-                }
-            } else {
-                long n = h.firstValueAsLong("Content-Length").orElse(Long.MAX_VALUE);
-                copy(in, kept, n);
-            }
-        } catch (IOException | NumberFormatException e) {
-            // what came is what there is
-        }
-        return kept.toByteArray();
-    }
-
-    /** Copies {@code n} bytes (fewer at the end of the stream), keeping up to {@link #MAX_BODY} in {@code kept}. */
-    private static void copy(InputStream in, ByteArrayOutputStream kept, long n) throws IOException {
-        byte[] buf = new byte[8192];
-        for (long left = n; left > 0 && kept.size() < MAX_BODY; ) {
-            int r = in.read(buf, 0, (int) Math.min(buf.length, Math.min(left, MAX_BODY - kept.size())));
-            if (r < 0) {
-                return;
-            }
-            kept.write(buf, 0, r);
-            left -= r;
-        }
-    }
-
     private static void closeQuietly(Socket s) {
         if (s != null) {
             try {
@@ -400,25 +284,6 @@ final class RegistryExchange {
             } catch (IOException ignored) {
                 // closing anyway
             }
-        }
-    }
-
-    /** An answer, its body in memory. */
-    private record Answer(String method, int statusCode, HttpHeaders headers, InputStream body, URI uri,
-            Optional<SSLSession> sslSession) implements HttpResponse<InputStream> {
-        @Override
-        public HttpRequest request() {
-            return HttpRequest.newBuilder(uri).method(method, HttpRequest.BodyPublishers.noBody()).build();
-        }
-
-        @Override
-        public Optional<HttpResponse<InputStream>> previousResponse() {
-            return Optional.empty();
-        }
-
-        @Override
-        public HttpClient.Version version() {
-            return HttpClient.Version.HTTP_1_1;
         }
     }
 }
