@@ -284,6 +284,40 @@ class RegistryUploadTest {
     }
 
     @Test
+    void anInterruptOfThePushingThreadEndsTheUploadAsCancelled() throws Exception {
+        image(16 * 1024 * 1024);
+        CountDownLatch reading = new CountDownLatch(1);
+        onLayer((r, body, out) -> {
+            body.readNBytes(64 * 1024);
+            reading.countDown();
+            awaitQuietly(held);
+        });
+        CompletableFuture<Throwable> outcome = new CompletableFuture<>();
+        CompletableFuture<Boolean> stillInterrupted = new CompletableFuture<>();
+        Thread pushing = new Thread(() -> {
+            try {
+                pusher().build().push(ref, progress::add, Cancellation.never());
+                outcome.complete(null);
+            } catch (Throwable t) {
+                outcome.complete(t);
+            }
+            stillInterrupted.complete(Thread.currentThread().isInterrupted());
+        }, "test-pushing");
+        pushing.start();
+        assertThat(reading.await(30, TimeUnit.SECONDS)).isTrue();
+
+        pushing.interrupt();
+
+        // a hang guard, not a speed check: the upload's timeout is a minute away
+        assertThat(outcome.get(20, TimeUnit.SECONDS))
+                .isInstanceOf(PushException.class)
+                .hasMessage("push of " + ref + " to " + registry.domain() + " cancelled");
+        assertThat(stillInterrupted.get(20, TimeUnit.SECONDS)).isTrue();
+        pushing.join(20_000);
+        assertThat(cmdimageThreads()).isEmpty();
+    }
+
+    @Test
     void aBlobCorruptedOnDiskNeverReachesTheRegistryWhole() throws Exception {
         // a size the send buffers divide: the corruption shows only at the blob's end
         image(BLOB);

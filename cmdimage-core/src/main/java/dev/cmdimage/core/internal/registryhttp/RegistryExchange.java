@@ -32,7 +32,8 @@ import javax.net.ssl.SSLSocket;
  * <p>Everything, from connecting to the end of the answer, ends by the timeout: then the connection is closed (also
  * when the registry stopped reading the body or never answers) and the exchange fails with an
  * {@link HttpTimeoutException} ({@link HttpConnectTimeoutException} when connecting took longer than the connect
- * timeout). {@link #abort()} closes it at once. Redirects are answers like any other.
+ * timeout). {@link #abort()} closes it at once, and so does an interrupt of the thread exchanging. Redirects are
+ * answers like any other.
  */
 final class RegistryExchange {
     /** The size of the buffer a body is sent from. */
@@ -46,6 +47,8 @@ final class RegistryExchange {
             super(cause.getMessage(), cause);
         }
     }
+
+    private static final long INTERRUPT_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final HttpConnector connector;
     private final String method;
@@ -117,12 +120,20 @@ final class RegistryExchange {
         }
     }
 
-    /** Closes the connection at {@code deadline}, unless interrupted first. */
+    /**
+     * Closes the connection at {@code deadline}, or as soon as the exchanging thread is interrupted (blocking socket
+     * I/O does not notice), unless the exchange ended first (which interrupts the watchdog).
+     */
     private Thread watchdog(long deadline) {
+        Thread caller = Thread.currentThread();
         Thread t = new Thread(() -> {
             try {
                 for (long left = deadline - System.nanoTime(); left > 0; left = deadline - System.nanoTime()) {
-                    TimeUnit.NANOSECONDS.sleep(left);
+                    TimeUnit.NANOSECONDS.sleep(Math.min(left, INTERRUPT_CHECK_NANOS));
+                    if (caller.isInterrupted()) {
+                        abort();
+                        return;
+                    }
                 }
                 timedOut = true;
                 abort();

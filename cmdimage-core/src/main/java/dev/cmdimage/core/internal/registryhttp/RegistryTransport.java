@@ -218,7 +218,7 @@ public final class RegistryTransport {
 
     /**
      * One exchange with {@code headers} and {@code body} ({@code null}: none) that ends by {@code timeout};
-     * cancellation aborts it. The answer's body (at most 64 KiB) is in memory.
+     * cancellation or an interrupt aborts it. The answer's body (at most 64 KiB) is in memory.
      */
     public HttpResponse<InputStream> exchange(String method, URI uri, Map<String, String> headers, byte[] body,
             Duration timeout, String what) throws IOException, PushException {
@@ -255,7 +255,8 @@ public final class RegistryTransport {
             LOG.debug("{} {} -> {}", registry, what, r.statusCode());
             return r;
         } catch (IOException e) {
-            if (cancellation.isCancelled()) {
+            // an interrupt ends the exchange as cancellation does (and stays set for the caller to see)
+            if (cancellation.isCancelled() || Thread.currentThread().isInterrupted()) {
                 throw failures.cancelled();
             }
             throw e;
