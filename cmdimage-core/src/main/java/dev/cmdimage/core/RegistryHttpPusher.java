@@ -103,7 +103,7 @@ public final class RegistryHttpPusher implements RegistryPusher {
     private final OciLayoutStore store;
     private final CredentialsProvider credentials;
     private final PushSettings settings;
-    /** Connections with the JVM's default TLS, made on the first push (a build that never pushes loads no HTTP classes). */
+    /** Connections with the JVM's default TLS, made on the first push (a build that never pushes opens none). */
     private HttpConnector http;
     private final TokenCache tokens;
     private final Map<String, String> schemes = new ConcurrentHashMap<>();
@@ -165,7 +165,10 @@ public final class RegistryHttpPusher implements RegistryPusher {
         client.start();
         BlobUploader blobs = new BlobUploader(client);
         ManifestUploader manifests = new ManifestUploader(client);
-        long total = plan.blobs().stream().mapToLong(Descriptor::size).sum();
+        long total = 0;
+        for (Descriptor blob : plan.blobs()) {
+            total += blob.size();
+        }
         out.accept("pushing " + refText + " to " + client.base() + " (" + plan.blobs().size() + " blobs, "
                 + human(total) + ")");
         for (Descriptor blob : plan.blobs()) {

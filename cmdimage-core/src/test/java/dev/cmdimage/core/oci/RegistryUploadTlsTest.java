@@ -78,7 +78,8 @@ class RegistryUploadTlsTest {
 
         assertThatThrownBy(() -> pusher().push(ref, line -> {}, Cancellation.never()))
                 .isInstanceOf(PushException.class)
-                .hasMessageContaining("TLS failed talking to " + registry.domain() + " (PUT /v2/team/app/blobs/uploads/")
+                .hasMessageContaining("TLS failed talking to " + registry.domain()
+                        + " (PUT /v2/team/app/blobs/uploads/")
                 .hasMessageContaining("wrong host name");
         assertThat(registry.uploads).isEmpty();
     }

@@ -27,9 +27,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * HTTP for one push to one registry: the scheme (HTTPS, or plain HTTP where allowed), one exchange at a time, each
- * on a connection of its own ({@link RegistryExchange}) with cancellation and a time bound, retries with backoff of 5xx/408/429 answers and broken
- * connections, bounded reading of error bodies, and the sentences for what went wrong on the wire. It knows nothing
- * of credentials: the {@link Authorization} passed to {@link #send} adds them and takes up challenges.
+ * on a connection of its own ({@link RegistryExchange}) with cancellation and a time bound, retries with backoff of
+ * 5xx/408/429 answers and broken connections, bounded reading of error bodies, and the sentences for what went wrong
+ * on the wire. It knows nothing of credentials: the {@link Authorization} passed to {@link #send} adds them and takes
+ * up challenges.
  */
 public final class RegistryTransport {
     private static final Logger LOG = LoggerFactory.getLogger(RegistryTransport.class);
