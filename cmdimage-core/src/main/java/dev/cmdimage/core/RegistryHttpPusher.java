@@ -160,8 +160,16 @@ public final class RegistryHttpPusher implements RegistryPusher {
             throw new PushException("cannot push " + refText + " to " + ref.domain() + ": " + e.getMessage(), refText,
                     e);
         }
-        RegistryClient client = new RegistryClient(httpFor(ref.domain(), tls, refText), settings, tokens, schemes,
-                ref.domain(), ref.path(), creds, cancel, refText, tls);
+        try (RegistryClient client = new RegistryClient(httpFor(ref.domain(), tls, refText), settings, tokens,
+                schemes, ref.domain(), ref.path(), creds, cancel, refText, tls)) {
+            return push(client, plan, ref, out);
+        }
+    }
+
+    /** The push proper, once planned: the greeting, the blobs, the manifests; the top manifest's digest. */
+    private String push(RegistryClient client, OciImages.PushPlan plan, ImageRef ref, Consumer<String> out)
+            throws PushException {
+        String refText = ref.familiarString();
         client.start();
         BlobUploader blobs = new BlobUploader(client);
         ManifestUploader manifests = new ManifestUploader(client);

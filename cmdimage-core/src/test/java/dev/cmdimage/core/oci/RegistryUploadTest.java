@@ -133,6 +133,32 @@ class RegistryUploadTest {
     }
 
     @Test
+    void theSmallRequestsShareAConnectionAndNoneStaysOpenAfterThePush() throws Exception {
+        image(1000);
+
+        push(pusher());
+
+        // GET /v2/, per blob HEAD, POST and its PUT, then the manifest's PUT
+        assertThat(registry.requests).hasSize(8);
+        // the blob uploads on connections of their own, everything else on one
+        assertThat(registry.connections.get()).isEqualTo(3);
+        assertThat(awaitNoneOpen()).isZero();
+        assertThat(cmdimageThreads()).isEmpty();
+    }
+
+    @Test
+    void aKeptConnectionTheRegistryClosedIsReplacedAndTheRequestSentOnce() throws Exception {
+        image(1000);
+        registry.closeAfterEachAnswer = true;
+
+        assertThat(push(pusher())).isEqualTo(image.digest());
+
+        // eight requests as when every connection stays open: none was sent twice
+        assertThat(registry.requests).hasSize(8);
+        assertThat(registry.connections.get()).isEqualTo(8);
+    }
+
+    @Test
     void anErrorAnswerWithAContentLengthIsQuoted() throws Exception {
         image(1000);
         onLayer((r, body, out) -> {
@@ -352,6 +378,14 @@ class RegistryUploadTest {
                         + " on disk has " + (BLOB - 10) + " bytes, not the " + BLOB
                         + " its descriptor says (truncated?)");
         assertThat(awaitLast(registry.uploadBytes, 2)).isLessThan(BLOB);
+    }
+
+    /** The stand-in's open connections, once none are or after a bounded wait. */
+    int awaitNoneOpen() throws InterruptedException {
+        for (int i = 0; i < 2000 && registry.open.get() > 0; i++) {
+            Thread.sleep(10);
+        }
+        return registry.open.get();
     }
 
     /** The {@code n}th value once the stand-in recorded it (its reading ends when the connection closes). */

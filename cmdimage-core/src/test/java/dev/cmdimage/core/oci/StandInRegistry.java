@@ -18,13 +18,14 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
 
 /**
- * A registry stand-in on a plain {@link ServerSocket}, one request per connection: {@code GET /v2/} answers 200,
- * a blob's {@code HEAD} 404, {@code POST} opens an upload, a manifest's {@code PUT} is stored; what a blob upload's
- * {@code PUT} gets is up to the test ({@link #upload}), which sees every byte of it and writes every byte of the
- * answer. Lower level than {@link FakeRegistry}: for the upload's wire behaviour.
+ * A registry stand-in on a {@link ServerSocket} that keeps connections alive unless told to close them:
+ * {@code GET /v2/} answers 200, a blob's {@code HEAD} 404, {@code POST} opens an upload, a manifest's {@code PUT} is
+ * stored; what a blob upload's {@code PUT} gets is up to the test ({@link #upload}), which sees every byte of it and
+ * writes every byte of the answer. Lower level than {@link FakeRegistry}: for the wire behaviour.
  */
 final class StandInRegistry implements AutoCloseable {
     /** What the stand-in does with a blob upload's {@code PUT} once its head was read. */
@@ -57,6 +58,11 @@ final class StandInRegistry implements AutoCloseable {
     /** The body bytes of each blob upload that arrived before its end or the connection's. */
     final List<Long> uploadBytes = new CopyOnWriteArrayList<>();
     volatile Upload upload = this::store;
+    /** Connections accepted, and still open. */
+    final AtomicInteger connections = new AtomicInteger();
+    final AtomicInteger open = new AtomicInteger();
+    /** When set, each connection is closed after one answer that did not say so (as after an idle timeout). */
+    volatile boolean closeAfterEachAnswer;
     /** When set, the scheme and authority of the upload locations (else they are relative). */
     volatile String uploadOrigin;
     /** When set, the base64 {@code user:password} every request must bring (else 401 with a Basic challenge). */
@@ -97,41 +103,50 @@ final class StandInRegistry implements AutoCloseable {
     }
 
     private void serve(Socket s) {
+        connections.incrementAndGet();
+        open.incrementAndGet();
         try (s) {
             InputStream in = new BufferedInputStream(s.getInputStream());
             OutputStream out = s.getOutputStream();
-            Request r = readHead(in);
-            if (r == null) {
-                return;
+            for (Request r = readHead(in); r != null; r = readHead(in)) {
+                handle(r, in, out);
+                out.flush();
+                if (closeAfterEachAnswer || "close".equalsIgnoreCase(r.headers().get("connection"))) {
+                    return;
+                }
             }
-            requests.add(r.method() + " " + r.path());
-            String path = r.path();
-            String auth = basicAuth;
-            if (auth != null && !("Basic " + auth).equals(r.headers().get("authorization"))) {
-                out.write(("HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm=\"stand-in\"\r\n"
-                        + "Content-Length: 0\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            } else if (path.equals("/v2/")) {
-                answer(out, 200, "application/json", "{}");
-            } else if (r.method().equals("HEAD")) {
-                answer(out, 404, null, null);
-            } else if (r.method().equals("POST") && path.endsWith("/blobs/uploads/")) {
-                String id = UUID.randomUUID().toString();
-                String origin = uploadOrigin == null ? "" : uploadOrigin;
-                out.write(("HTTP/1.1 202 Accepted\r\nLocation: " + origin + path + id + "?_state=s-" + id
-                        + "\r\nContent-Length: 0\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            } else if (r.method().equals("PUT") && path.contains("/blobs/uploads/")) {
-                uploads.add(r);
-                upload.handle(r, in, out);
-            } else if (r.method().equals("PUT") && path.contains("/manifests/")) {
-                byte[] body = in.readNBytes((int) r.contentLength());
-                out.write(("HTTP/1.1 201 Created\r\nDocker-Content-Digest: " + sha256(body)
-                        + "\r\nContent-Length: 0\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            } else {
-                answer(out, 404, "application/json", errors("NOT_FOUND", "no route"));
-            }
-            out.flush();
         } catch (IOException e) {
             // the client went away
+        } finally {
+            open.decrementAndGet();
+        }
+    }
+
+    private void handle(Request r, InputStream in, OutputStream out) throws IOException {
+        requests.add(r.method() + " " + r.path());
+        String path = r.path();
+        String auth = basicAuth;
+        if (auth != null && !("Basic " + auth).equals(r.headers().get("authorization"))) {
+            out.write(("HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm=\"stand-in\"\r\n"
+                    + "Content-Length: 0\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        } else if (path.equals("/v2/")) {
+            answer(out, 200, "application/json", "{}");
+        } else if (r.method().equals("HEAD")) {
+            answer(out, 404, null, null);
+        } else if (r.method().equals("POST") && path.endsWith("/blobs/uploads/")) {
+            String id = UUID.randomUUID().toString();
+            String origin = uploadOrigin == null ? "" : uploadOrigin;
+            out.write(("HTTP/1.1 202 Accepted\r\nLocation: " + origin + path + id + "?_state=s-" + id
+                    + "\r\nContent-Length: 0\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        } else if (r.method().equals("PUT") && path.contains("/blobs/uploads/")) {
+            uploads.add(r);
+            upload.handle(r, in, out);
+        } else if (r.method().equals("PUT") && path.contains("/manifests/")) {
+            byte[] body = in.readNBytes((int) r.contentLength());
+            out.write(("HTTP/1.1 201 Created\r\nDocker-Content-Digest: " + sha256(body)
+                    + "\r\nContent-Length: 0\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        } else {
+            answer(out, 404, "application/json", errors("NOT_FOUND", "no route"));
         }
     }
 

@@ -25,11 +25,13 @@ import javax.net.ssl.SSLSession;
  * by its {@code Content-Length}, chunked, or until the connection closes. A body cut short gives what came: the
  * status counts, and error text is quoted only when it is whole.
  *
- * @param method the request's method
- * @param uri    the request's URI
+ * @param method   the request's method
+ * @param uri      the request's URI
+ * @param reusable whether the connection may carry another request: HTTP/1.1, not {@code Connection: close}, and the
+ *                 body read to its end
  */
 record RegistryAnswer(String method, int statusCode, HttpHeaders headers, InputStream body, URI uri,
-        Optional<SSLSession> sslSession) implements HttpResponse<InputStream> {
+        Optional<SSLSession> sslSession, boolean reusable) implements HttpResponse<InputStream> {
     /** At most this much of an answer's body is kept. */
     static final int MAX_BODY = 64 * 1024;
     /** The largest status line and headers read. */
@@ -39,17 +41,25 @@ record RegistryAnswer(String method, int statusCode, HttpHeaders headers, InputS
     static RegistryAnswer read(InputStream in, String method, URI uri, SSLSession session) throws IOException {
         int[] budget = {MAX_HEAD};
         while (true) {
-            int status = statusCode(line(in, budget, true));
+            String statusLine = line(in, budget, true);
+            int status = statusCode(statusLine);
             Map<String, List<String>> headers = headers(in, budget);
             if (status >= 200) {
                 HttpHeaders h = HttpHeaders.of(headers, (name, value) -> true);
-                byte[] body = method.equals("HEAD") || status == 204 || status == 304 ? new byte[0] : body(in, h);
-                return new RegistryAnswer(method, status, h, new ByteArrayInputStream(body), uri,
-                        Optional.ofNullable(session));
+                Body body = method.equals("HEAD") || status == 204 || status == 304 ? new Body(new byte[0], true)
+                        : body(in, h);
+                boolean close = h.allValues("Connection").stream()
+                        .anyMatch(v -> v.toLowerCase(Locale.ROOT).contains("close"));
+                boolean reusable = statusLine.startsWith("HTTP/1.1 ") && !close && body.complete();
+                return new RegistryAnswer(method, status, h, new ByteArrayInputStream(body.bytes()), uri,
+                        Optional.ofNullable(session), reusable);
             }
             // an interim answer (100 Continue): the real one follows
         }
     }
+
+    /** What was kept of a body, and whether it was read to its end. */
+    private record Body(byte[] bytes, boolean complete) {}
 
     @Override
     public HttpRequest request() {
@@ -108,43 +118,56 @@ record RegistryAnswer(String method, int statusCode, HttpHeaders headers, InputS
         return line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
     }
 
-    /** At most {@link #MAX_BODY} bytes of the body; what came when it was cut short. */
-    private static byte[] body(InputStream in, HttpHeaders h) {
+    /**
+     * At most {@link #MAX_BODY} bytes of the body; what came when it was cut short. Complete only when its length
+     * was known (by {@code Content-Length} or chunks) and it was read to its end, trailers included.
+     */
+    private static Body body(InputStream in, HttpHeaders h) {
         ByteArrayOutputStream kept = new ByteArrayOutputStream();
         try {
             if (h.firstValue("Transfer-Encoding").map(v -> v.toLowerCase(Locale.ROOT).contains("chunked"))
                     .orElse(false)) {
                 int[] budget = {MAX_HEAD};
-                while (kept.size() < MAX_BODY) {
+                while (true) {
                     String size = line(in, budget, false);
                     int semicolon = size.indexOf(';');
                     long n = Long.parseLong((semicolon < 0 ? size : size.substring(0, semicolon)).trim(), 16);
                     if (n == 0) {
-                        break;
+                        while (!line(in, budget, false).isEmpty()) {
+                            // a trailer: dropped
+                        }
+                        return new Body(kept.toByteArray(), true);
                     }
-                    copy(in, kept, n);
+                    if (copy(in, kept, n) < n) {
+                        return new Body(kept.toByteArray(), false);
+                    }
                     line(in, budget, false);
                 }
-            } else {
-                long n = h.firstValueAsLong("Content-Length").orElse(Long.MAX_VALUE);
-                copy(in, kept, n);
             }
+            long n = h.firstValueAsLong("Content-Length").orElse(-1);
+            boolean whole = copy(in, kept, n < 0 ? Long.MAX_VALUE : n) == n;
+            return new Body(kept.toByteArray(), whole);
         } catch (IOException | NumberFormatException e) {
             // what came is what there is
+            return new Body(kept.toByteArray(), false);
         }
-        return kept.toByteArray();
     }
 
-    /** Copies {@code n} bytes (fewer at the end of the stream), keeping up to {@link #MAX_BODY} in {@code kept}. */
-    private static void copy(InputStream in, ByteArrayOutputStream kept, long n) throws IOException {
+    /**
+     * Reads {@code n} bytes (fewer at the end of the stream, or once {@link #MAX_BODY} are kept), keeping them in
+     * {@code kept}; how many were read.
+     */
+    private static long copy(InputStream in, ByteArrayOutputStream kept, long n) throws IOException {
         byte[] buf = new byte[8192];
-        for (long left = n; left > 0 && kept.size() < MAX_BODY; ) {
-            int r = in.read(buf, 0, (int) Math.min(buf.length, Math.min(left, MAX_BODY - kept.size())));
+        long read = 0;
+        while (read < n && kept.size() < MAX_BODY) {
+            int r = in.read(buf, 0, (int) Math.min(buf.length, Math.min(n - read, MAX_BODY - kept.size())));
             if (r < 0) {
-                return;
+                break;
             }
             kept.write(buf, 0, r);
-            left -= r;
+            read += r;
         }
+        return read;
     }
 }

@@ -15,7 +15,7 @@ import java.util.Map;
  * credentials the {@link RegistryAuthenticator}'s; every failure is a {@link PushException} from
  * {@link PushFailures}, naming the ref and the registry, with every credential value masked.
  */
-public final class RegistryClient {
+public final class RegistryClient implements AutoCloseable {
     private final String registry;
     private final String apiHost;
     private final String repository;
@@ -93,6 +93,12 @@ public final class RegistryClient {
             throw failures.fail(failures.statusProblem(ping, "GET /v2/", transport.readErrors(ping)));
         }
         transport.rememberScheme();
+    }
+
+    /** Closes the connections the push kept open. */
+    @Override
+    public void close() {
+        transport.close();
     }
 
     /** A request to the registry with authentication, challenges and (with {@code retry}) retries. */

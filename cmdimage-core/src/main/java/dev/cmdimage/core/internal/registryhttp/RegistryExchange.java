@@ -1,6 +1,5 @@
 package dev.cmdimage.core.internal.registryhttp;
 
-import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,15 +18,19 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
 
 /**
- * One HTTP/1.1 request and its answer on a connection of its own ({@code Connection: close}), made by an
- * {@link HttpConnector}. A body is streamed from a stream of known length in buffers of a fixed size, so memory
- * stays the same whatever its size; its last bytes go out only after the stream reached its end, so a stream that
- * fails there (a blob whose hash is wrong) never sends a complete body. A failure of the stream is a
- * {@link SourceFailure}. The answer is read by {@link RegistryAnswer}.
+ * One HTTP/1.1 request and its answer, on a new connection made by an {@link HttpConnector} or on one kept from an
+ * earlier request to the same origin. With keep-alive the connection is handed back ({@link #kept()}) when the
+ * answer was read to its end and the registry did not close it; without, the request says {@code Connection: close}.
+ * A kept connection the registry closed meanwhile fails with {@link StaleConnection} before anything was answered,
+ * so the request can go again on a new one.
+ *
+ * <p>A body is streamed from a stream of known length in buffers of a fixed size, so memory stays the same whatever
+ * its size; its last bytes go out only after the stream reached its end, so a stream that fails there (a blob whose
+ * hash is wrong) never sends a complete body. A failure of the stream is a {@link SourceFailure}. The answer is read
+ * by {@link RegistryAnswer}.
  *
  * <p>Everything, from connecting to the end of the answer, ends by the timeout: then the connection is closed (also
  * when the registry stopped reading the body or never answers) and the exchange fails with an
@@ -38,6 +41,15 @@ import javax.net.ssl.SSLSocket;
 final class RegistryExchange {
     /** The size of the buffer a body is sent from. */
     static final int BUFFER = 256 * 1024;
+
+    /** A kept connection that the registry closed before answering: the request may go again on a new one. */
+    static final class StaleConnection extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        StaleConnection(IOException cause) {
+            super("the kept connection was closed: " + cause.getMessage(), cause);
+        }
+    }
 
     /** A failure reading the body's stream (the layout), not the connection's. */
     static final class SourceFailure extends IOException {
@@ -54,21 +66,34 @@ final class RegistryExchange {
     private final String method;
     private final URI uri;
     private final Duration timeout;
+    private final boolean keepAlive;
+    private final RegistryConnection reuse;
     private final Object lock = new Object();
     private Socket socket;
     private boolean closed;
     private volatile boolean timedOut;
+    private RegistryConnection kept;
 
     /**
-     * @param method  the request method, e.g. {@code PUT}
-     * @param uri     the request's URI, {@code http} or {@code https}
-     * @param timeout the bound of the whole exchange
+     * @param method    the request method, e.g. {@code PUT}
+     * @param uri       the request's URI, {@code http} or {@code https}
+     * @param timeout   the bound of the whole exchange
+     * @param keepAlive whether the connection may stay open for the next request
+     * @param reuse     a connection kept to {@code uri}'s origin, or {@code null} for a new one
      */
-    RegistryExchange(HttpConnector connector, String method, URI uri, Duration timeout) {
+    RegistryExchange(HttpConnector connector, String method, URI uri, Duration timeout, boolean keepAlive,
+            RegistryConnection reuse) {
         this.connector = connector;
         this.method = method;
         this.uri = uri;
         this.timeout = timeout;
+        this.keepAlive = keepAlive;
+        this.reuse = reuse;
+    }
+
+    /** The connection to keep for the next request to the same origin, once the exchange ended well; or null. */
+    RegistryConnection kept() {
+        return kept;
     }
 
     /** Closes the connection at once; the exchange in progress fails. Any thread. */
@@ -110,12 +135,21 @@ final class RegistryExchange {
             }
             throw e;
         } finally {
-            abort();
             watchdog.interrupt();
             try {
                 watchdog.join(TimeUnit.SECONDS.toMillis(5));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            }
+            synchronized (lock) {
+                if (closed || watchdog.isAlive()) {
+                    kept = null; // cut off by the deadline, an interrupt or cancellation
+                } else if (kept != null) {
+                    socket = null; // no longer this exchange's to close
+                }
+            }
+            if (kept == null) {
+                abort();
             }
         }
     }
@@ -149,22 +183,20 @@ final class RegistryExchange {
 
     private HttpResponse<InputStream> exchange(Map<String, String> headers, InputStream body, long length,
             long deadline) throws IOException {
-        boolean https = "https".equalsIgnoreCase(uri.getScheme());
-        String host = uri.getHost();
-        String bareHost = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-        int port = uri.getPort() != -1 ? uri.getPort() : https ? 443 : 80;
-        Socket raw = new Socket(Proxy.NO_PROXY);
+        RegistryConnection c = reuse;
+        Socket raw = reuse != null ? reuse.raw() : new Socket(Proxy.NO_PROXY);
         synchronized (lock) {
             if (closed) {
+                raw.close();
                 throw new IOException("closed");
             }
             socket = raw;
         }
-        Socket s = connect(raw, https, bareHost, port, deadline);
-        SSLSession session = s instanceof SSLSocket ? ((SSLSocket) s).getSession() : null;
-        InputStream in = new BufferedInputStream(s.getInputStream(), 8192);
+        if (c == null) {
+            c = connect(raw, deadline);
+        }
         try {
-            OutputStream out = s.getOutputStream();
+            OutputStream out = c.out();
             out.write(head(headers, body == null ? -1 : length));
             if (body != null) {
                 sendBody(body, length, out);
@@ -173,24 +205,64 @@ final class RegistryExchange {
         } catch (SourceFailure e) {
             throw e;
         } catch (IOException e) {
+            if (reuse != null && !aborted()) {
+                throw new StaleConnection(e);
+            }
             // a registry may answer an error before reading the whole body and close the connection, or a TLS
             // registry send an alert (a client certificate required) after the handshake
             try {
-                return RegistryAnswer.read(in, method, uri, session);
+                return RegistryAnswer.read(c.in(), method, uri, c.session());
             } catch (SSLException alert) {
                 throw alert;
             } catch (IOException none) {
                 throw e;
             }
         }
-        return RegistryAnswer.read(in, method, uri, session);
+        if (reuse != null) {
+            awaitAnswer(c.in());
+        }
+        RegistryAnswer answer = RegistryAnswer.read(c.in(), method, uri, c.session());
+        if (keepAlive && answer.reusable()) {
+            kept = c;
+        }
+        return answer;
+    }
+
+    /** Waits for the first byte of the answer on a kept connection: none (it was closed) is a stale connection. */
+    private void awaitAnswer(InputStream in) throws IOException {
+        int first;
+        try {
+            in.mark(1);
+            first = in.read();
+            in.reset();
+        } catch (IOException e) {
+            if (aborted()) {
+                throw e;
+            }
+            throw new StaleConnection(e);
+        }
+        if (first < 0) {
+            throw new StaleConnection(new EOFException("closed before answering"));
+        }
+    }
+
+    private boolean aborted() {
+        synchronized (lock) {
+            return closed;
+        }
     }
 
     /**
      * Connects {@code raw} and, for HTTPS, completes the TLS handshake on it, both within the connect timeout (as
-     * the JDK's HTTP client counts it) and the exchange's deadline; the socket to talk on.
+     * the JDK's HTTP client counts it) and the exchange's deadline.
      */
-    private Socket connect(Socket raw, boolean https, String host, int port, long deadline) throws IOException {
+    private RegistryConnection connect(Socket raw, long deadline) throws IOException {
+        boolean https = "https".equalsIgnoreCase(uri.getScheme());
+        String host = uri.getHost();
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        int port = uri.getPort() != -1 ? uri.getPort() : https ? 443 : 80;
         InetSocketAddress address = new InetSocketAddress(host, port);
         if (address.isUnresolved()) {
             throw new ConnectException("unknown host " + host);
@@ -203,14 +275,14 @@ final class RegistryExchange {
             raw.connect(address, millisUntil(connectDeadline));
             raw.setTcpNoDelay(true);
             if (!https) {
-                return raw;
+                return new RegistryConnection(RegistryConnection.origin(uri), raw, raw);
             }
             SSLSocket tls = (SSLSocket) connector.tlsContext().getSocketFactory().createSocket(raw, host, port, true);
             tls.setSSLParameters(connector.tlsParameters(host));
             raw.setSoTimeout(millisUntil(connectDeadline));
             tls.startHandshake();
             raw.setSoTimeout(0);
-            return tls;
+            return new RegistryConnection(RegistryConnection.origin(uri), raw, tls);
         } catch (SocketTimeoutException e) {
             IOException t = byConnectTimeout ? new HttpConnectTimeoutException("HTTP connect timed out")
                     : new HttpTimeoutException("request timed out");
@@ -235,7 +307,7 @@ final class RegistryExchange {
         if (length >= 0 || !method.equals("GET") && !method.equals("HEAD")) {
             b.append("Content-Length: ").append(Math.max(0, length)).append("\r\n");
         }
-        b.append("Connection: close\r\n\r\n");
+        b.append(keepAlive ? "\r\n" : "Connection: close\r\n\r\n");
         return b.toString().getBytes(StandardCharsets.ISO_8859_1);
     }
 

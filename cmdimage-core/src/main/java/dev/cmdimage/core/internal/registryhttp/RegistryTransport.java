@@ -14,6 +14,7 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -26,11 +27,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * HTTP for one push to one registry: the scheme (HTTPS, or plain HTTP where allowed), one exchange at a time, each
- * on a connection of its own ({@link RegistryExchange}) with cancellation and a time bound, retries with backoff of
- * 5xx/408/429 answers and broken connections, bounded reading of error bodies, and the sentences for what went wrong
- * on the wire. It knows nothing of credentials: the {@link Authorization} passed to {@link #send} adds them and takes
- * up challenges.
+ * HTTP for one push to one registry: the scheme (HTTPS, or plain HTTP where allowed), one exchange at a time
+ * ({@link RegistryExchange}; connections kept per origin until {@link #close()}, a blob's upload on one of its own)
+ * with cancellation and a time bound, retries with backoff of 5xx/408/429 answers and broken connections, bounded
+ * reading of error bodies, and the sentences for what went wrong on the wire. It knows nothing of credentials: the
+ * {@link Authorization} passed to {@link #send} adds them and takes up challenges.
  */
 public final class RegistryTransport {
     private static final Logger LOG = LoggerFactory.getLogger(RegistryTransport.class);
@@ -54,6 +55,9 @@ public final class RegistryTransport {
     private final Cancellation cancellation;
     private final PushFailures failures;
     private final RegistryTrust.Material tls;
+
+    /** Connections kept for the next request, by origin. */
+    private final Map<String, RegistryConnection> idle = new HashMap<>();
 
     private URI base;
     private String scheme;
@@ -219,12 +223,42 @@ public final class RegistryTransport {
 
     /**
      * One exchange with {@code headers} and {@code body} ({@code null}: none) that ends by {@code timeout};
-     * cancellation or an interrupt aborts it. The answer's body (at most 64 KiB) is in memory.
+     * cancellation or an interrupt aborts it. The answer's body (at most 64 KiB) is in memory. The connection is
+     * kept for the next request to the same origin until {@link #close()}; one the registry closed meanwhile is
+     * replaced at once.
      */
     public HttpResponse<InputStream> exchange(String method, URI uri, Map<String, String> headers, byte[] body,
             Duration timeout, String what) throws IOException, PushException {
-        return run(new RegistryExchange(http, method, uri, timeout), headers,
-                body == null ? null : new ByteArrayInputStream(body), body == null ? 0 : body.length, what);
+        String origin = RegistryConnection.origin(uri);
+        RegistryConnection kept = idle.remove(origin);
+        RegistryExchange exchange = new RegistryExchange(http, method, uri, timeout, true, kept);
+        HttpResponse<InputStream> r;
+        try {
+            r = run(exchange, headers, body, what);
+        } catch (RegistryExchange.StaleConnection e) {
+            LOG.debug("{} {}: the registry closed the kept connection ({}); on a new one", registry, what,
+                    e.getMessage());
+            exchange = new RegistryExchange(http, method, uri, timeout, true, null);
+            r = run(exchange, headers, body, what);
+        }
+        if (exchange.kept() != null) {
+            idle.put(origin, exchange.kept());
+        }
+        return r;
+    }
+
+    private HttpResponse<InputStream> run(RegistryExchange exchange, Map<String, String> headers, byte[] body,
+            String what) throws IOException, PushException {
+        return run(exchange, headers, body == null ? null : new ByteArrayInputStream(body),
+                body == null ? 0 : body.length, what);
+    }
+
+    /** Closes the connections kept for the next requests: the push is over. */
+    public void close() {
+        for (RegistryConnection c : idle.values()) {
+            c.close();
+        }
+        idle.clear();
     }
 
     /**
@@ -242,7 +276,7 @@ public final class RegistryTransport {
         if (authorization != null) {
             headers.put("Authorization", authorization);
         }
-        return run(new RegistryExchange(http, "PUT", uri, timeout), headers, body, length, what);
+        return run(new RegistryExchange(http, "PUT", uri, timeout, false, null), headers, body, length, what);
     }
 
     private HttpResponse<InputStream> run(RegistryExchange exchange, Map<String, String> headers, InputStream body,
