@@ -36,8 +36,8 @@ import javax.net.ssl.SSLContext;
 /**
  * A {@link RegistryPusher} for images in an {@link OciLayoutStore}, speaking the Registry HTTP API v2 (Docker
  * Registry / OCI distribution spec) over HTTP/1.1 with the JDK's sockets and TLS: no Docker engine needed, and no
- * thread or connection of a push stays behind once it returned. Each request has a connection of its own, made
- * without a proxy.
+ * thread or connection of a push stays behind once it returned. Connections are made without a proxy; a push keeps
+ * one per origin for its small requests and gives each blob upload one of its own.
  *
  * <p>A push checks each blob with {@code HEAD} and skips the ones the registry has (a 200 answer; a redirect counts
  * only when its target answers 200); uploads the others streaming
