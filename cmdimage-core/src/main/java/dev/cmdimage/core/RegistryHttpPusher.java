@@ -7,6 +7,7 @@ import dev.cmdimage.api.PushException;
 import dev.cmdimage.core.internal.oci.Descriptor;
 import dev.cmdimage.core.internal.oci.OciImages;
 import dev.cmdimage.core.internal.registryhttp.BlobUploader;
+import dev.cmdimage.core.internal.registryhttp.HttpConnector;
 import dev.cmdimage.core.internal.registryhttp.ManifestUploader;
 import dev.cmdimage.core.internal.registryhttp.PushSettings;
 import dev.cmdimage.core.internal.registryhttp.RegistryClient;
@@ -17,7 +18,6 @@ import dev.cmdimage.spi.Cancellation;
 import dev.cmdimage.spi.CredentialsProvider;
 import dev.cmdimage.spi.RegistryCredentials;
 import dev.cmdimage.spi.RegistryPusher;
-import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
@@ -32,18 +32,20 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
 
 /**
  * A {@link RegistryPusher} for images in an {@link OciLayoutStore}, speaking the Registry HTTP API v2 (Docker
- * Registry / OCI distribution spec) with the JDK's HTTP client: no Docker engine needed.
+ * Registry / OCI distribution spec) over HTTP/1.1 with the JDK's sockets and TLS: no Docker engine needed, and no
+ * thread or connection of a push stays behind once it returned. Connections are made without a proxy; a push keeps
+ * one per origin for its small requests and gives each blob upload one of its own.
  *
  * <p>A push checks each blob with {@code HEAD} and skips the ones the registry has (a 200 answer; a redirect counts
  * only when its target answers 200); uploads the others streaming
- * from the layout (one {@code POST}, one {@code PUT} with the digest; constant memory; the bytes are hashed while
- * read and a blob that does not match its digest fails the push); uploads child manifests of an image index by
- * digest, then the image's manifest or index under the ref's tag with its media type; and returns the manifest
- * digest, checked against the registry's {@code Docker-Content-Digest}.
+ * from the layout (one {@code POST}, one {@code PUT} with the digest and its {@code Content-Length}; constant memory
+ * whatever the blob's size; the bytes are hashed while sent, the last ones only once the whole blob matched its
+ * digest, and a blob that does not fails the push without the registry getting a complete body); uploads child
+ * manifests of an image index by digest, then the image's manifest or index under the ref's tag with its media type;
+ * and returns the manifest digest, checked against the registry's {@code Docker-Content-Digest}.
  *
  * <p>Authentication: anonymous, Basic, or the Bearer token challenge ({@code WWW-Authenticate: Bearer
  * realm=...,service=...,scope=...}; tokens fetched with the Basic credentials, with an identity token, or
@@ -82,8 +84,10 @@ import javax.net.ssl.SSLParameters;
  * address or a name whose last label starts with a letter ({@code 127.1} is neither: write {@code 127.0.0.1}).
  * Requests answered
  * with 5xx, 408 or 429, and broken connections, are tried again with exponential backoff, a bounded number of
- * times. Every failure is a {@link PushException} naming the ref, the registry and the registry's own
- * {@code errors[].message}. Cancellation aborts the request in flight.
+ * times. Every request ends within its timeout: the request timeout, for a blob's upload plus its size divided by
+ * the minimum upload rate, whether or not the registry reads or answers. Every failure is a {@link PushException}
+ * naming the ref, the registry and the registry's own {@code errors[].message}. Cancellation closes the connection
+ * of the request in flight.
  *
  * <pre>{@code
  * RegistryPusher pusher = RegistryHttpPusher.builder(store)
@@ -99,16 +103,16 @@ public final class RegistryHttpPusher implements RegistryPusher {
     private final OciLayoutStore store;
     private final CredentialsProvider credentials;
     private final PushSettings settings;
-    /** The JVM-default client, made on the first push (a build that never pushes loads no HTTP or TLS classes). */
-    private HttpClient http;
+    /** Connections with the JVM's default TLS, made on the first push (a build that never pushes opens none). */
+    private HttpConnector http;
     private final TokenCache tokens;
     private final Map<String, String> schemes = new ConcurrentHashMap<>();
     private final RegistryTrust trust;
     private final Duration connectTimeout;
     private final Map<String, TlsHttp> tlsClients = new ConcurrentHashMap<>();
 
-    /** An HTTP client made for one registry's TLS material, known by the material's fingerprint. */
-    private record TlsHttp(String fingerprint, HttpClient http) {}
+    /** Connections made with one registry's TLS material, known by the material's fingerprint. */
+    private record TlsHttp(String fingerprint, HttpConnector http) {}
 
     private RegistryHttpPusher(Builder b) {
         this.store = b.store;
@@ -156,12 +160,23 @@ public final class RegistryHttpPusher implements RegistryPusher {
             throw new PushException("cannot push " + refText + " to " + ref.domain() + ": " + e.getMessage(), refText,
                     e);
         }
-        RegistryClient client = new RegistryClient(httpFor(ref.domain(), tls, refText), settings, tokens, schemes,
-                ref.domain(), ref.path(), creds, cancel, refText, tls);
+        try (RegistryClient client = new RegistryClient(httpFor(ref.domain(), tls, refText), settings, tokens,
+                schemes, ref.domain(), ref.path(), creds, cancel, refText, tls)) {
+            return push(client, plan, ref, out);
+        }
+    }
+
+    /** The push proper, once planned: the greeting, the blobs, the manifests; the top manifest's digest. */
+    private String push(RegistryClient client, OciImages.PushPlan plan, ImageRef ref, Consumer<String> out)
+            throws PushException {
+        String refText = ref.familiarString();
         client.start();
         BlobUploader blobs = new BlobUploader(client);
         ManifestUploader manifests = new ManifestUploader(client);
-        long total = plan.blobs().stream().mapToLong(Descriptor::size).sum();
+        long total = 0;
+        for (Descriptor blob : plan.blobs()) {
+            total += blob.size();
+        }
         out.accept("pushing " + refText + " to " + client.base() + " (" + plan.blobs().size() + " blobs, "
                 + human(total) + ")");
         for (Descriptor blob : plan.blobs()) {
@@ -191,12 +206,12 @@ public final class RegistryHttpPusher implements RegistryPusher {
         return Path.of(home != null && !home.isBlank() ? home : System.getProperty("user.home"));
     }
 
-    /** The JVM-default client, or one made for (and kept for) {@code registry}'s certificates. */
-    private HttpClient httpFor(String registry, RegistryTrust.Material tls, String refText) throws PushException {
+    /** Connections with the JVM's default TLS, or with (and kept for) {@code registry}'s certificates. */
+    private HttpConnector httpFor(String registry, RegistryTrust.Material tls, String refText) throws PushException {
         if (tls.isEmpty()) {
             synchronized (this) {
                 if (http == null) {
-                    http = newHttp(null);
+                    http = new HttpConnector(connectTimeout, null);
                 }
                 return http;
             }
@@ -213,70 +228,25 @@ public final class RegistryHttpPusher implements RegistryPusher {
             throw new PushException("cannot push " + refText + " to " + registry + ": cannot use the certificates "
                     + tls.caSources() + " " + tls.clientSource() + ": " + e.getMessage(), refText, e);
         }
-        HttpClient client = newHttp(context);
-        tlsClients.put(registry, new TlsHttp(fingerprint, client));
-        return client;
+        HttpConnector connector = new HttpConnector(connectTimeout, context);
+        tlsClients.put(registry, new TlsHttp(fingerprint, connector));
+        return connector;
     }
-
-    /**
-     * A client with {@code context} (the JVM's default when {@code null}); host names are verified even where the
-     * JVM sets {@code jdk.internal.httpclient.disableHostnameVerification}.
-     */
-    private HttpClient newHttp(SSLContext context) {
-        HttpClient.Builder b = HttpClient.newBuilder()
-                .executor(HTTP_THREADS)
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(connectTimeout)
-                .followRedirects(HttpClient.Redirect.NEVER);
-        SSLContext tls = context;
-        if (tls == null) {
-            try {
-                tls = SSLContext.getDefault();
-            } catch (GeneralSecurityException e) {
-                throw new IllegalStateException("the JVM has no default TLS context: " + e.getMessage(), e);
-            }
-        }
-        SSLParameters parameters = tls.getDefaultSSLParameters();
-        parameters.setEndpointIdentificationAlgorithm("HTTPS");
-        // the client's selector thread starts here and keeps the context class loader it finds: none, so that an
-        // embedder's plug-in loader is not held by it
-        Thread thread = Thread.currentThread();
-        ClassLoader contextLoader = thread.getContextClassLoader();
-        thread.setContextClassLoader(null);
-        try {
-            return b.sslContext(tls).sslParameters(parameters).build();
-        } finally {
-            thread.setContextClassLoader(contextLoader);
-        }
-    }
-
-    /**
-     * The clients' worker threads: daemons named after the pusher, without a context class loader, gone after 2 s
-     * idle (the JDK's default executor would name them {@code HttpClient-N-Worker} and give them the context class
-     * loader of whichever thread made them). Holds no reference to any pusher; an idle thread ends after 2 s (while
-     * one lives, this class, and so an embedder's class loader, stays reachable).
-     */
-    private static final java.util.concurrent.Executor HTTP_THREADS = new java.util.concurrent.ThreadPoolExecutor(0,
-            Integer.MAX_VALUE, 2, java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.SynchronousQueue<>(),
-            r -> {
-                Thread t = new Thread(r, "cmdimage-registry-http");
-                t.setDaemon(true);
-                t.setContextClassLoader(null);
-                return t;
-            });
 
     private static String shortDigest(String digest) {
         return digest.length() > 19 ? digest.substring(0, 19) : digest;
     }
 
-    private static String human(long bytes) {
+    /** {@code 151 B}, {@code 1.5 KiB}, {@code 256.0 MiB}: one decimal, rounded half up. */
+    static String human(long bytes) {
         if (bytes < 1024) {
             return bytes + " B";
         }
-        if (bytes < 1024 * 1024) {
-            return String.format(java.util.Locale.ROOT, "%.1f KiB", bytes / 1024.0);
-        }
-        return String.format(java.util.Locale.ROOT, "%.1f MiB", bytes / (1024.0 * 1024));
+        // not String.format: its first use in a JVM costs some 20 ms on the way to the first upload; the quotient
+        // by a power of two is exact, so rounding it is what "%.1f" does
+        boolean kib = bytes < 1024 * 1024;
+        long tenths = Math.round(bytes * 10.0 / (kib ? 1024 : 1024 * 1024));
+        return tenths / 10 + "." + tenths % 10 + (kib ? " KiB" : " MiB");
     }
 
     @Override
@@ -373,13 +343,16 @@ public final class RegistryHttpPusher implements RegistryPusher {
             return key;
         }
 
-        /** The longest wait for a TCP connection (default 10 s). */
+        /** The longest wait for a TCP connection and, for HTTPS, its TLS handshake (default 10 s). */
         public Builder connectTimeout(Duration timeout) {
             this.connectTimeout = positive(timeout, "connectTimeout");
             return this;
         }
 
-        /** The longest wait for the answer to a small request (default 60 s). */
+        /**
+         * The longest a small request may take, from connecting to the end of its answer (default 60 s); a blob's
+         * upload gets this plus its size divided by the {@linkplain #minimumUploadRate minimum upload rate}.
+         */
         public Builder requestTimeout(Duration timeout) {
             this.requestTimeout = positive(timeout, "requestTimeout");
             return this;

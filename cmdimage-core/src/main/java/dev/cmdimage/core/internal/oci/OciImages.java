@@ -1,6 +1,7 @@
 package dev.cmdimage.core.internal.oci;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cmdimage.api.ImageRef;
 import java.io.IOException;
@@ -160,7 +161,7 @@ public final class OciImages {
 
     private static JsonNode parse(byte[] bytes, String what) throws LayoutException {
         try {
-            JsonNode node = OciLayout.json().readTree(bytes);
+            JsonNode node = JsonTree.read(bytes);
             if (node == null || !node.isObject()) {
                 throw new LayoutException(what + " is not a JSON object");
             }
@@ -318,7 +319,7 @@ public final class OciImages {
         if (size > OciLayout.MAX_MANIFEST_BYTES) {
             throw new LayoutException("blob " + digest + " is too large to be a manifest");
         }
-        ObjectNode probe = OciLayout.json().createObjectNode().put("mediaType", "application/octet-stream")
+        ObjectNode probe = JsonNodeFactory.instance.objectNode().put("mediaType", "application/octet-stream")
                 .put("digest", digest).put("size", size);
         byte[] bytes = layout.readSmallBlob(Descriptor.parse(probe, "blob"), OciLayout.MAX_MANIFEST_BYTES,
                 "manifest");

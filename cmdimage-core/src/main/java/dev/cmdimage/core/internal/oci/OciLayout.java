@@ -57,7 +57,6 @@ public final class OciLayout {
     public static final int MAX_MARKER_BYTES = 4096;
 
     private static final Logger LOG = LoggerFactory.getLogger(OciLayout.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final ConcurrentHashMap<Path, ReentrantLock> JVM_LOCKS = new ConcurrentHashMap<>();
     private static final int BUFFER = 64 * 1024;
     private static final int READ_ATTEMPTS = 6;
@@ -75,9 +74,16 @@ public final class OciLayout {
         return root;
     }
 
-    /** Shared JSON mapper (thread-safe). */
+    /** The JSON mapper, built on first use: reading a layout needs none ({@link JsonTree}). */
+    private static final class Mapper {
+        static final ObjectMapper JSON = new ObjectMapper();
+
+        private Mapper() {}
+    }
+
+    /** Shared JSON mapper (thread-safe), built on first use. */
     public static ObjectMapper json() {
-        return JSON;
+        return Mapper.JSON;
     }
 
     /** Whether the directory holds an {@code index.json} (of any file type: reading it checks that). */
@@ -130,7 +136,7 @@ public final class OciLayout {
         }
         JsonNode node;
         try {
-            node = JSON.readTree(marker);
+            node = JsonTree.read(marker);
         } catch (IOException e) {
             node = null;
         }
@@ -179,7 +185,7 @@ public final class OciLayout {
     private static Index parseIndex(byte[] bytes) throws LayoutException {
         JsonNode node;
         try {
-            node = JSON.readTree(bytes);
+            node = JsonTree.read(bytes);
         } catch (JsonProcessingException e) {
             throw new LayoutException("index.json is not valid JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
@@ -233,11 +239,11 @@ public final class OciLayout {
                     }
                 } else {
                     before = null;
-                    current = JSON.createObjectNode().put("schemaVersion", 2);
+                    current = json().createObjectNode().put("schemaVersion", 2);
                     current.putArray("manifests");
                 }
                 ObjectNode updated = change.apply(current.deepCopy());
-                byte[] out = JSON.writeValueAsBytes(updated);
+                byte[] out = json().writeValueAsBytes(updated);
                 Files.createDirectories(root.resolve("blobs").resolve("sha256"));
                 Path tmp = Files.createTempFile(root, ".index.json.", ".tmp");
                 try {
@@ -264,7 +270,7 @@ public final class OciLayout {
     /** Adds (or replaces, by ref name) an entry; a convenience over {@link #updateIndex}. */
     public void putEntry(ObjectNode descriptorJson, String refName) throws IOException, LayoutException {
         updateIndex(index -> {
-            ArrayNode kept = JSON.createArrayNode();
+            ArrayNode kept = json().createArrayNode();
             JsonNode manifests = index.get("manifests");
             if (manifests != null && manifests.isArray()) {
                 for (JsonNode m : manifests) {

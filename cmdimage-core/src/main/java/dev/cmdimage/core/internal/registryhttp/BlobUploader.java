@@ -2,16 +2,17 @@ package dev.cmdimage.core.internal.registryhttp;
 
 import dev.cmdimage.api.PushException;
 import dev.cmdimage.core.internal.oci.Descriptor;
+import dev.cmdimage.core.internal.oci.LayoutException;
 import dev.cmdimage.core.internal.oci.OciLayout;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -82,11 +83,11 @@ public final class BlobUploader {
                         target.getRawAuthority());
                 return false;
             }
-            HttpRequest.Builder b = HttpRequest.newBuilder(target).timeout(transport.settings().requestTimeout())
-                    .method("HEAD", HttpRequest.BodyPublishers.noBody());
-            client.authenticator().header(target).ifPresent(h -> b.header("Authorization", h));
+            Map<String, String> headers = new LinkedHashMap<>();
+            client.authenticator().header(target).ifPresent(h -> headers.put("Authorization", h));
             try {
-                r = transport.exchange(b.build(), "HEAD " + target.getRawPath());
+                r = transport.exchange("HEAD", target, headers, null, transport.settings().requestTimeout(),
+                        "HEAD " + target.getRawPath());
             } catch (IOException e) {
                 LOG.debug("HEAD of {} at its redirect target failed ({}); uploading it", d.digest(),
                         failures.mask(e.toString()));
@@ -110,8 +111,8 @@ public final class BlobUploader {
         String post = client.repositoryPath() + "/blobs/uploads/";
         PushSettings settings = transport.settings();
         for (int attempt = 1; ; attempt++) {
-            HttpResponse<InputStream> opened = client.send("POST", URI.create(client.base() + post),
-                    HttpRequest.BodyPublishers.noBody(), null, true);
+            HttpResponse<InputStream> opened = client.send("POST", URI.create(client.base() + post), null, null,
+                    true);
             if (opened.statusCode() != 202) {
                 throw failures.fail(failures.statusProblem(opened, "POST " + post, transport.readErrors(opened)));
             }
@@ -126,40 +127,33 @@ public final class BlobUploader {
             URI put = URI.create(uploadUri + sep + "digest=" + URLEncoder.encode(d.digest(), StandardCharsets.UTF_8));
             String what = "PUT " + uploadUri.getRawPath();
 
-            VerifyingInputStream[] stream = new VerifyingInputStream[1];
-            HttpRequest.BodyPublisher body = new ChunkedBodyPublisher(() -> {
-                try {
-                    stream[0] = new VerifyingInputStream(layout.openBlob(d.digest()), d.digest(), d.size());
-                    return stream[0];
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                } catch (Exception e) {
-                    throw new UncheckedIOException(new IOException(e.getMessage(), e));
-                }
-            }, d.size());
             Duration timeout = settings.requestTimeout()
                     .plusSeconds(d.size() / settings.minimumUploadRate());
-            HttpRequest.Builder b = HttpRequest.newBuilder(put).timeout(timeout).method("PUT", body)
-                    .header("Content-Type", "application/octet-stream");
-            client.authenticator().header(put).ifPresent(h -> b.header("Authorization", h));
             HttpResponse<InputStream> done;
+            VerifyingInputStream stream = null;
             try {
-                done = transport.exchange(b.build(), what);
-            } catch (IOException e) {
-                if (stream[0] != null && stream[0].failure() != null) {
-                    throw failures.fail(stream[0].failure().getMessage());
+                stream = new VerifyingInputStream(layout.openBlob(d.digest()), d.digest(), d.size());
+                done = transport.putBlob(put, client.authenticator().header(put).orElse(null), stream, d.size(),
+                        timeout, what);
+            } catch (IOException | LayoutException e) {
+                if (stream != null && stream.failure() != null) {
+                    throw failures.fail(stream.failure().getMessage());
                 }
                 IOException local = RegistryTransport.localCause(e);
-                if (local != null) {
-                    throw failures.fail("cannot read blob " + d.digest() + " from the layout: " + local.getMessage());
+                if (e instanceof RegistryExchange.SourceFailure || e instanceof LayoutException || local != null) {
+                    String why = local != null ? local.getMessage() : e.getMessage();
+                    throw failures.fail("cannot read blob " + d.digest() + " from the layout: " + why);
                 }
-                if (RegistryTransport.retryable(e) && attempt < settings.maxAttempts()) {
+                IOException io = (IOException) e;
+                if (RegistryTransport.retryable(io) && attempt < settings.maxAttempts()) {
                     LOG.debug("upload of {} to {} failed ({}); attempt {} of {}", d.digest(), client.registry(),
-                            failures.mask(e.toString()), attempt + 1, settings.maxAttempts());
+                            failures.mask(io.toString()), attempt + 1, settings.maxAttempts());
                     transport.backoff(attempt);
                     continue;
                 }
-                throw failures.fail(transport.ioProblem(e, what, attempt, timeout));
+                throw failures.fail(transport.ioProblem(io, what, attempt, timeout));
+            } finally {
+                closeQuietly(stream);
             }
             int s = done.statusCode();
             if (s == 201 || s == 204) {
@@ -176,6 +170,16 @@ public final class BlobUploader {
                 continue;
             }
             throw failures.fail(failures.statusProblem(done, what, transport.readErrors(done)));
+        }
+    }
+
+    private static void closeQuietly(InputStream in) {
+        if (in != null) {
+            try {
+                in.close();
+            } catch (IOException ignored) {
+                // a file read to its end or abandoned
+            }
         }
     }
 }

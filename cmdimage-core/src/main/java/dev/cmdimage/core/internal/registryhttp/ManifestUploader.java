@@ -5,7 +5,6 @@ import dev.cmdimage.core.internal.oci.Descriptor;
 import dev.cmdimage.core.internal.oci.Digests;
 import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 
 /** The manifests and indexes of one push: each {@code PUT} with its media type, its digest checked. */
@@ -25,8 +24,8 @@ public final class ManifestUploader {
      */
     public String put(Descriptor d, byte[] bytes, String reference) throws PushException {
         String path = client.repositoryPath() + "/manifests/" + reference;
-        HttpResponse<InputStream> r = client.send("PUT", URI.create(client.base() + path),
-                HttpRequest.BodyPublishers.ofByteArray(bytes), d.mediaType(), true);
+        HttpResponse<InputStream> r = client.send("PUT", URI.create(client.base() + path), bytes, d.mediaType(),
+                true);
         if (r.statusCode() != 201 && r.statusCode() != 200 && r.statusCode() != 202) {
             throw failures.fail(failures.statusProblem(r, "PUT " + path, client.transport().readErrors(r)));
         }

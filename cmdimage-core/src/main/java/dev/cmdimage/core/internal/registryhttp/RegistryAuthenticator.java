@@ -2,17 +2,18 @@ package dev.cmdimage.core.internal.registryhttp;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cmdimage.api.PushException;
-import dev.cmdimage.core.internal.oci.OciLayout;
+import dev.cmdimage.core.internal.oci.JsonTree;
 import dev.cmdimage.spi.RegistryCredentials;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -211,23 +212,28 @@ public final class RegistryAuthenticator implements RegistryTransport.Authorizat
                 .append(URLEncoder.encode(scope, StandardCharsets.UTF_8));
         String what = (credentials != null && credentials.identityToken() ? "POST " : "GET ") + realmUri.getRawPath();
         for (int attempt = 1; ; attempt++) {
-            HttpRequest.Builder b;
+            String method;
+            URI target;
+            byte[] body = null;
+            Map<String, String> headers = new LinkedHashMap<>();
             if (credentials != null && credentials.identityToken()) {
                 String form = query + "&grant_type=refresh_token&client_id=cmdimage&refresh_token="
                         + URLEncoder.encode(credentials.secret(), StandardCharsets.UTF_8);
-                b = HttpRequest.newBuilder(realmUri).POST(HttpRequest.BodyPublishers.ofString(form))
-                        .header("Content-Type", "application/x-www-form-urlencoded");
+                method = "POST";
+                target = realmUri;
+                body = form.getBytes(StandardCharsets.UTF_8);
+                headers.put("Content-Type", "application/x-www-form-urlencoded");
             } else {
                 String sep = realmUri.getRawQuery() == null ? "?" : "&";
-                b = HttpRequest.newBuilder(URI.create(realm + sep + query)).GET();
+                method = "GET";
+                target = URI.create(realm + sep + query);
                 if (credentials != null) {
-                    b.header("Authorization", "Basic " + basicValue(credentials));
+                    headers.put("Authorization", "Basic " + basicValue(credentials));
                 }
             }
-            b.timeout(transport.settings().requestTimeout());
             HttpResponse<InputStream> r;
             try {
-                r = transport.exchange(b.build(), what);
+                r = transport.exchange(method, target, headers, body, transport.settings().requestTimeout(), what);
             } catch (IOException e) {
                 if (RegistryTransport.retryable(e) && attempt < transport.settings().maxAttempts()) {
                     transport.backoff(attempt);
@@ -255,7 +261,7 @@ public final class RegistryAuthenticator implements RegistryTransport.Authorizat
             }
             JsonNode json;
             try {
-                json = OciLayout.json().readTree(transport.readBody(r));
+                json = JsonTree.read(transport.readBody(r));
             } catch (IOException e) {
                 throw failures.fail("the token service " + authority + " sent an unreadable answer");
             }

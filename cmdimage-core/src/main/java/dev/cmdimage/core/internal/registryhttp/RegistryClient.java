@@ -5,8 +5,6 @@ import dev.cmdimage.spi.Cancellation;
 import dev.cmdimage.spi.RegistryCredentials;
 import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Map;
 
@@ -17,7 +15,7 @@ import java.util.Map;
  * credentials the {@link RegistryAuthenticator}'s; every failure is a {@link PushException} from
  * {@link PushFailures}, naming the ref and the registry, with every credential value masked.
  */
-public final class RegistryClient {
+public final class RegistryClient implements AutoCloseable {
     private final String registry;
     private final String apiHost;
     private final String repository;
@@ -32,7 +30,7 @@ public final class RegistryClient {
      * @param credentials the credentials, or {@code null} for anonymous
      * @param refText     the ref for messages
      */
-    public RegistryClient(HttpClient http, PushSettings settings, TokenCache tokens, Map<String, String> schemes,
+    public RegistryClient(HttpConnector http, PushSettings settings, TokenCache tokens, Map<String, String> schemes,
             String registry, String repository, RegistryCredentials credentials, Cancellation cancellation,
             String refText) {
         this(http, settings, tokens, schemes, registry, repository, credentials, cancellation, refText,
@@ -47,7 +45,7 @@ public final class RegistryClient {
      * @param refText     the ref for messages
      * @param tls         the CA certificates and client certificates {@code http} was made with, for the messages
      */
-    public RegistryClient(HttpClient http, PushSettings settings, TokenCache tokens, Map<String, String> schemes,
+    public RegistryClient(HttpConnector http, PushSettings settings, TokenCache tokens, Map<String, String> schemes,
             String registry, String repository, RegistryCredentials credentials, Cancellation cancellation,
             String refText, RegistryTrust.Material tls) {
         this.registry = registry;
@@ -76,6 +74,11 @@ public final class RegistryClient {
             throw failures.fail(unusable);
         }
         transport.chooseScheme();
+        if (transport.probeAnswered200()) {
+            // the scheme's probe was this very request (no credentials are offered before a challenge)
+            transport.rememberScheme();
+            return;
+        }
         HttpResponse<InputStream> ping = send("GET", URI.create(base() + "/v2/"), null, null, true);
         int status = ping.statusCode();
         if (status == 200) {
@@ -92,9 +95,15 @@ public final class RegistryClient {
         transport.rememberScheme();
     }
 
+    /** Closes the connections the push kept open. */
+    @Override
+    public void close() {
+        transport.close();
+    }
+
     /** A request to the registry with authentication, challenges and (with {@code retry}) retries. */
-    HttpResponse<InputStream> send(String method, URI uri, HttpRequest.BodyPublisher body, String contentType,
-            boolean retry) throws PushException {
+    HttpResponse<InputStream> send(String method, URI uri, byte[] body, String contentType, boolean retry)
+            throws PushException {
         return transport.send(method, uri, body, contentType, retry, authenticator);
     }
 

@@ -2,40 +2,36 @@ package dev.cmdimage.core.internal.registryhttp;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cmdimage.api.PushException;
-import dev.cmdimage.core.internal.oci.OciLayout;
+import dev.cmdimage.core.internal.oci.JsonTree;
 import dev.cmdimage.spi.Cancellation;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * HTTP for one push to one registry: the scheme (HTTPS, or plain HTTP where allowed), one exchange at a time on the
- * JDK's client with cancellation and a hard time bound, retries with backoff of 5xx/408/429 answers and broken
- * connections, bounded reading of error bodies, and the sentences for what went wrong on the wire. It knows nothing
- * of credentials: the {@link Authorization} passed to {@link #send} adds them and takes up challenges.
+ * HTTP for one push to one registry: the scheme (HTTPS, or plain HTTP where allowed), one exchange at a time
+ * ({@link RegistryExchange}; connections kept per origin until {@link #close()}, a blob's upload on one of its own)
+ * with cancellation and a time bound, retries with backoff of 5xx/408/429 answers and broken connections, bounded
+ * reading of error bodies, and the sentences for what went wrong on the wire. It knows nothing of credentials: the
+ * {@link Authorization} passed to {@link #send} adds them and takes up challenges.
  */
 public final class RegistryTransport {
     private static final Logger LOG = LoggerFactory.getLogger(RegistryTransport.class);
@@ -51,7 +47,7 @@ public final class RegistryTransport {
         boolean takeChallenge(HttpResponse<?> r) throws PushException;
     }
 
-    private final HttpClient http;
+    private final HttpConnector http;
     private final PushSettings settings;
     private final Map<String, String> schemes;
     private final String registry;
@@ -60,15 +56,19 @@ public final class RegistryTransport {
     private final PushFailures failures;
     private final RegistryTrust.Material tls;
 
+    /** Connections kept for the next request, by origin. */
+    private final Map<String, RegistryConnection> idle = new HashMap<>();
+
     private URI base;
     private String scheme;
+    private boolean probeAnswered200;
 
     /**
      * @param schemes  the scheme found per API host, shared between pushes
      * @param registry the registry domain as in the ref ({@code docker.io}, {@code 127.0.0.1:5000})
      * @param apiHost  where its API is ({@code registry-1.docker.io} for {@code docker.io}, else the same)
      */
-    public RegistryTransport(HttpClient http, PushSettings settings, Map<String, String> schemes, String registry,
+    public RegistryTransport(HttpConnector http, PushSettings settings, Map<String, String> schemes, String registry,
             String apiHost, Cancellation cancellation, PushFailures failures) {
         this(http, settings, schemes, registry, apiHost, cancellation, failures, RegistryTrust.Material.NONE);
     }
@@ -79,7 +79,7 @@ public final class RegistryTransport {
      * @param apiHost  where its API is ({@code registry-1.docker.io} for {@code docker.io}, else the same)
      * @param tls      the CA certificates and client certificates {@code http} was made with, for the messages
      */
-    public RegistryTransport(HttpClient http, PushSettings settings, Map<String, String> schemes, String registry,
+    public RegistryTransport(HttpConnector http, PushSettings settings, Map<String, String> schemes, String registry,
             String apiHost, Cancellation cancellation, PushFailures failures, RegistryTrust.Material tls) {
         this.tls = tls;
         this.http = http;
@@ -116,12 +116,13 @@ public final class RegistryTransport {
                 Duration probeTimeout = settings.requestTimeout().compareTo(PROBE_TIMEOUT) < 0
                         ? settings.requestTimeout() : PROBE_TIMEOUT;
                 try {
-                    HttpResponse<InputStream> probe = exchange(HttpRequest.newBuilder(URI.create("http://" + apiHost
-                            + "/v2/")).timeout(probeTimeout).GET().build(), "GET /v2/");
+                    HttpResponse<InputStream> probe = exchange("GET", URI.create("http://" + apiHost + "/v2/"),
+                            Map.of(), null, probeTimeout, "GET /v2/");
                     close(probe);
                     if (probe.statusCode() == 400) {
                         scheme = "https";
                     }
+                    probeAnswered200 = probe.statusCode() == 200;
                 } catch (ConnectException | HttpConnectTimeoutException e) {
                     LOG.debug("{} does not accept connections ({}); the requests will say so", apiHost, e.toString());
                 } catch (HttpTimeoutException e) {
@@ -135,6 +136,14 @@ public final class RegistryTransport {
         base = URI.create(scheme + "://" + apiHost);
     }
 
+    /**
+     * Whether {@link #chooseScheme()} asked {@code GET /v2/} over plain HTTP, without credentials, and the registry
+     * answered 200: the greeting a push starts with, already given.
+     */
+    public boolean probeAnswered200() {
+        return probeAnswered200;
+    }
+
     /** Remembers the chosen scheme for the next pushes, once the registry answered on it. */
     public void rememberScheme() {
         schemes.put(apiHost, scheme);
@@ -145,23 +154,22 @@ public final class RegistryTransport {
      * again when it took the challenge; with {@code retry}, 5xx/408/429 answers and broken connections are tried
      * again with backoff, at most {@link PushSettings#maxAttempts()} times. The answer's body is left open.
      */
-    public HttpResponse<InputStream> send(String method, URI uri, HttpRequest.BodyPublisher body, String contentType,
-            boolean retry, Authorization auth) throws PushException {
+    public HttpResponse<InputStream> send(String method, URI uri, byte[] body, String contentType, boolean retry,
+            Authorization auth) throws PushException {
         String what = method + " " + uri.getRawPath();
         boolean challenged = false;
         for (int attempt = 1; ; attempt++) {
-            HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(settings.requestTimeout())
-                    .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : body);
+            Map<String, String> headers = new LinkedHashMap<>();
             if (contentType != null) {
-                b.header("Content-Type", contentType);
+                headers.put("Content-Type", contentType);
             }
             if (method.equals("PUT") && contentType != null) {
-                b.header("Accept", contentType);
+                headers.put("Accept", contentType);
             }
-            auth.header(uri).ifPresent(h -> b.header("Authorization", h));
+            auth.header(uri).ifPresent(h -> headers.put("Authorization", h));
             HttpResponse<InputStream> r;
             try {
-                r = exchange(b.build(), what);
+                r = exchange(method, uri, headers, body, settings.requestTimeout(), what);
             } catch (IOException e) {
                 if (retry && retryable(e) && attempt < settings.maxAttempts()) {
                     LOG.debug("{} on {} failed ({}); attempt {} of {}", what, registry, failures.mask(e.toString()),
@@ -213,40 +221,80 @@ public final class RegistryTransport {
                 || settings.allowsPlainHttp(PushSettings.hostOf(authority)));
     }
 
-    /** One exchange; cancellation aborts it; the response body is left open for the caller. */
-    public HttpResponse<InputStream> exchange(HttpRequest request, String what) throws IOException, PushException {
+    /**
+     * One exchange with {@code headers} and {@code body} ({@code null}: none) that ends by {@code timeout};
+     * cancellation or an interrupt aborts it. The answer's body (at most 64 KiB) is in memory. The connection is
+     * kept for the next request to the same origin until {@link #close()}; one the registry closed meanwhile is
+     * replaced at once.
+     */
+    public HttpResponse<InputStream> exchange(String method, URI uri, Map<String, String> headers, byte[] body,
+            Duration timeout, String what) throws IOException, PushException {
+        String origin = RegistryConnection.origin(uri);
+        RegistryConnection kept = idle.remove(origin);
+        RegistryExchange exchange = new RegistryExchange(http, method, uri, timeout, true, kept);
+        HttpResponse<InputStream> r;
+        try {
+            r = run(exchange, headers, body, what);
+        } catch (RegistryExchange.StaleConnection e) {
+            LOG.debug("{} {}: the registry closed the kept connection ({}); on a new one", registry, what,
+                    e.getMessage());
+            exchange = new RegistryExchange(http, method, uri, timeout, true, null);
+            r = run(exchange, headers, body, what);
+        }
+        if (exchange.kept() != null) {
+            idle.put(origin, exchange.kept());
+        }
+        return r;
+    }
+
+    private HttpResponse<InputStream> run(RegistryExchange exchange, Map<String, String> headers, byte[] body,
+            String what) throws IOException, PushException {
+        return run(exchange, headers, body == null ? null : new ByteArrayInputStream(body),
+                body == null ? 0 : body.length, what);
+    }
+
+    /** Closes the connections kept for the next requests: the push is over. */
+    public void close() {
+        for (RegistryConnection c : idle.values()) {
+            c.close();
+        }
+        idle.clear();
+    }
+
+    /**
+     * A blob's upload {@code PUT} to {@code uri} of {@code length} bytes read from {@code body}, streamed in
+     * constant memory, that ends by {@code timeout}; cancellation aborts it. A failure reading {@code body} is a
+     * {@link RegistryExchange.SourceFailure}, and the body's last bytes are sent only once {@code body} ended
+     * without failing. The answer's body (at most 64 KiB) is in memory.
+     *
+     * @param authorization the {@code Authorization} header's value, or {@code null}
+     */
+    public HttpResponse<InputStream> putBlob(URI uri, String authorization, InputStream body, long length,
+            Duration timeout, String what) throws IOException, PushException {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Content-Type", "application/octet-stream");
+        if (authorization != null) {
+            headers.put("Authorization", authorization);
+        }
+        return run(new RegistryExchange(http, "PUT", uri, timeout, false, null), headers, body, length, what);
+    }
+
+    private HttpResponse<InputStream> run(RegistryExchange exchange, Map<String, String> headers, InputStream body,
+            long length, String what) throws IOException, PushException {
         if (cancellation.isCancelled()) {
             throw failures.cancelled();
         }
-        CompletableFuture<HttpResponse<InputStream>> f =
-                http.sendAsync(request, HttpResponse.BodyHandlers.ofInputStream());
-        Duration hard = request.timeout().orElse(settings.requestTimeout()).plusSeconds(30);
-        AutoCloseable onCancel = cancellation.onCancel(() -> f.cancel(true));
+        AutoCloseable onCancel = cancellation.onCancel(exchange::abort);
         try {
-            HttpResponse<InputStream> r = f.get(hard.toMillis(), TimeUnit.MILLISECONDS);
+            HttpResponse<InputStream> r = exchange.send(headers, body, length);
             LOG.debug("{} {} -> {}", registry, what, r.statusCode());
             return r;
-        } catch (CancellationException e) {
-            throw failures.cancelled();
-        } catch (ExecutionException e) {
-            if (cancellation.isCancelled()) {
+        } catch (IOException e) {
+            // an interrupt ends the exchange as cancellation does (and stays set for the caller to see)
+            if (cancellation.isCancelled() || Thread.currentThread().isInterrupted()) {
                 throw failures.cancelled();
             }
-            Throwable c = e.getCause();
-            if (c instanceof IOException) {
-                throw (IOException) c;
-            }
-            if (c instanceof UncheckedIOException) {
-                throw ((UncheckedIOException) c).getCause();
-            }
-            throw new IOException(String.valueOf(c), c);
-        } catch (TimeoutException e) {
-            f.cancel(true);
-            throw new HttpTimeoutException("request timed out");
-        } catch (InterruptedException e) {
-            f.cancel(true);
-            Thread.currentThread().interrupt();
-            throw failures.cancelled();
+            throw e;
         } finally {
             closeQuietly(onCancel);
         }
@@ -312,7 +360,7 @@ public final class RegistryTransport {
             return null;
         }
         try {
-            JsonNode errors = OciLayout.json().readTree(bytes).path("errors");
+            JsonNode errors = JsonTree.read(bytes).path("errors");
             List<String> parts = new ArrayList<>();
             for (JsonNode e : errors) {
                 String code = e.path("code").asText("");
@@ -360,40 +408,12 @@ public final class RegistryTransport {
     }
 
     /**
-     * At most {@link #MAX_ERROR_BODY} bytes of a response's body; closes it. The request timeout only covers the
-     * wait for the response's head, so a registry that stops sending half-way through a body would make this wait
-     * forever: the body is cut off (and this fails) after another request timeout, or at once on cancellation.
-     * The watchdog thread ends when the reading ends, so nothing of the push stays behind.
+     * At most {@link #MAX_ERROR_BODY} bytes of a response's body; closes it. (The body came with the exchange,
+     * within its time bound.)
      */
     public byte[] readBody(HttpResponse<InputStream> r) throws IOException {
-        InputStream in = r.body();
-        AtomicBoolean done = new AtomicBoolean();
-        Runnable cut = () -> {
-            if (!done.get()) {
-                closeQuietly(in);
-            }
-        };
-        // a watchdog of this read alone, ended when the read ends: the JDK's shared delay scheduler (orTimeout)
-        // would be a JVM-wide thread holding the caller's context class loader (an embedder's plug-in loader)
-        long timeoutMillis = settings.requestTimeout().toMillis();
-        Thread watchdog = new Thread(() -> {
-            try {
-                Thread.sleep(timeoutMillis);
-                cut.run();
-            } catch (InterruptedException e) {
-                // the read ended first
-            }
-        }, "cmdimage-registry-body-watchdog");
-        watchdog.setDaemon(true);
-        watchdog.setContextClassLoader(null);
-        watchdog.start();
-        AutoCloseable onCancel = cancellation.onCancel(cut);
-        try (in) {
+        try (InputStream in = r.body()) {
             return in.readNBytes(MAX_ERROR_BODY);
-        } finally {
-            done.set(true);
-            watchdog.interrupt();
-            closeQuietly(onCancel);
         }
     }
 
