@@ -40,7 +40,7 @@ for b in "${which[@]}"; do
   echo "=== $b"
   case $b in
     docker) java -cp "$jar" dev.cmdimage.bench.docker.DockerOverheadBench 20 ;;
-    oci) java -cp "$jar" dev.cmdimage.bench.oci.PushBenchmark "$CMDIMAGE_TEST_REGISTRY" 256 3 ;;
+    oci) java -cp "$jar" dev.cmdimage.bench.oci.PushBenchmark "$CMDIMAGE_TEST_REGISTRY" 256 5 ;;
     controller) java -cp "$jar" dev.cmdimage.bench.controller.ControllerBenchmark ;;
     runner) java -cp "$jar" dev.cmdimage.bench.process.RunnerOverheadBench 200 ;;
     watch) java -cp "$jar" dev.cmdimage.bench.watch.FileWatchBench 100 30 ;;

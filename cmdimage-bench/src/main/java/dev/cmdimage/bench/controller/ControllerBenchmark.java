@@ -57,7 +57,8 @@ import java.util.concurrent.Future;
  * <p>Run: {@code scripts/bench.sh controller}, or after {@code mvn -pl cmdimage-bench -am package -DskipTests}:
  * {@code java -cp cmdimage-bench/target/cmdimage-bench.jar dev.cmdimage.bench.controller.ControllerBenchmark
  * [layers] [width] [seed]} (defaults 10, 100, 42). Needs {@code true} on the PATH and nothing else (no Docker, no
- * registry). Numbers depend on the machine and on what else runs on it; a warm-up round runs first. Ends with
+ * registry). Numbers depend on the machine and on what else runs on it; warm-up rounds run first (1,000 builds of
+ * each sequential loop, a small graph for the rest). Ends with
  * {@code RESULT build_overhead_ms <(pipeline loop - ProcessBuilder loop) / builds, sequential>}.
  */
 public final class ControllerBenchmark {
@@ -76,9 +77,12 @@ public final class ControllerBenchmark {
 
         CmdImageBuilder pipeline = CmdImages.builder().processRunner(new JdkProcessRunner()).build();
 
-        // warm-up: every path once on a small graph, so the JIT has seen the code
+        // warm-up: every path on a small graph, so the JIT has seen the code; the two sequential loops that give
+        // build_overhead_ms 1,000 times each first (a JMH-style warm-up: their first few hundred iterations run
+        // before the JIT has compiled the pipeline's and the runner's code, and would measure that instead)
         Graph small = Graph.layered(3, 20, seed);
-        plainLoop(small.size(), 1);
+        plainLoop(graph.size(), 1);
+        pipelineLoop(pipeline, graph, 1);
         plainLoop(small.size(), 8);
         pipelineLoop(pipeline, small, 1);
         try (Run warm = new Run(pipeline, small, 8)) {
