@@ -2,14 +2,16 @@
 # Runs cmdimage's benchmarks, each side by side with what a user would otherwise do, in one run:
 #   docker      what the library adds to a build (verify + retag, push) vs the same steps with the docker CLI and
 #               (verify + retag) with docker-java directly, the floor
-#   oci         pushing a 256 MiB single-layer OCI image with RegistryHttpPusher (in a -Xmx32m JVM) vs skopeo copy
+#   oci         pushing a 256 MiB single-layer OCI image with RegistryHttpPusher (in a -Xmx32m JVM) vs skopeo copy,
+#               5 rounds each, alternating
 #   controller  1,000 CmdImages in a layered graph: build all (parallelism 1 and 8), settle after a root
 #               change (rebuild count), controller overhead per build vs a plain ProcessBuilder loop
 #   runner      the process runner's cost per command: 200 runs of true through JdkProcessRunner vs ProcessBuilder
 #   watch       rebuilding on file changes: write -> build start latency, watching a 10,000-file tree, a burst of
 #               1,000 writes in one second (one build), each vs a plain WatchService loop
-#   cli         fresh `java -jar cmdimage-cli/target/cmdimage.jar validate|build examples/hello-oci/cmdimage.yaml`
-#               (build into a temporary OCI layout) vs `java -version`, medians of 10 runs
+#   cli         fresh `bin/cmdimage validate|build examples/hello-oci/cmdimage.yaml` (the launcher: class data
+#               sharing archive recorded by its first run, reported) and the same as `java -jar
+#               cmdimage-cli/target/cmdimage.jar` (build into a temporary OCI layout) vs `java -version`, medians of 10
 #   codec       the first CmdImageCodec read in a fresh plain `java -cp` JVM (cmdimage-core and its dependencies)
 # Usage: scripts/bench.sh [docker|oci|controller|runner|watch|cli|codec ...]   (default: all)
 # Ends with one line per measure of issue 15, `RESULT <key> <value>` (plain decimals in the key's unit), in the
