@@ -25,8 +25,9 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.UnaryOperator;
@@ -57,7 +58,8 @@ public final class OciLayout {
     public static final int MAX_MARKER_BYTES = 4096;
 
     private static final Logger LOG = LoggerFactory.getLogger(OciLayout.class);
-    private static final ConcurrentHashMap<Path, ReentrantLock> JVM_LOCKS = new ConcurrentHashMap<>();
+    /** This JVM's lock per layout, while a thread holds or waits for it (then removed: nothing piles up). */
+    private static final Map<Path, JvmLock> JVM_LOCKS = new HashMap<>();
     private static final int BUFFER = 64 * 1024;
     private static final int READ_ATTEMPTS = 6;
     private static final Duration LOCK_WAIT = Duration.ofSeconds(60);
@@ -415,26 +417,59 @@ public final class OciLayout {
     }
 
     private <T> T withLock(LockedAction<T> action) throws IOException, LayoutException {
-        ReentrantLock jvmLock = JVM_LOCKS.computeIfAbsent(root, k -> new ReentrantLock());
+        JvmLock jvmLock = JvmLock.enter(root);
         try {
-            if (!jvmLock.tryLock(LOCK_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
-                throw new LayoutException("timed out after " + LOCK_WAIT.toSeconds() + "s waiting for the lock on "
-                        + root.resolve("index.json.lock"));
+            try {
+                if (!jvmLock.lock.tryLock(LOCK_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                    throw new LayoutException("timed out after " + LOCK_WAIT.toSeconds()
+                            + "s waiting for the lock on " + root.resolve("index.json.lock"));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted waiting for the lock on " + root);
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted waiting for the lock on " + root);
-        }
-        try {
-            Path lockFile = root.resolve("index.json.lock");
-            FileState lockState = FileState.of(lockFile);
-            if (lockState.kind() != FileState.Kind.MISSING && lockState.kind() != FileState.Kind.REGULAR) {
-                throw new LayoutException("index.json.lock is " + lockState.kind().description()
-                        + ", not a regular file; refusing to open it");
+            try {
+                Path lockFile = root.resolve("index.json.lock");
+                FileState lockState = FileState.of(lockFile);
+                if (lockState.kind() != FileState.Kind.MISSING && lockState.kind() != FileState.Kind.REGULAR) {
+                    throw new LayoutException("index.json.lock is " + lockState.kind().description()
+                            + ", not a regular file; refusing to open it");
+                }
+                return underFileLock(lockFile, action);
+            } finally {
+                jvmLock.lock.unlock();
             }
-            return underFileLock(lockFile, action);
         } finally {
-            jvmLock.unlock();
+            jvmLock.leave(root);
+        }
+    }
+
+    /** How many layouts have a JVM lock entry now (for tests: none once no thread writes). */
+    static int jvmLockEntries() {
+        synchronized (JVM_LOCKS) {
+            return JVM_LOCKS.size();
+        }
+    }
+
+    /** One layout's lock in this JVM and how many threads hold or wait for it. */
+    private static final class JvmLock {
+        final ReentrantLock lock = new ReentrantLock();
+        private int users;
+
+        static JvmLock enter(Path root) {
+            synchronized (JVM_LOCKS) {
+                JvmLock l = JVM_LOCKS.computeIfAbsent(root, k -> new JvmLock());
+                l.users++;
+                return l;
+            }
+        }
+
+        void leave(Path root) {
+            synchronized (JVM_LOCKS) {
+                if (--users == 0) {
+                    JVM_LOCKS.remove(root, this);
+                }
+            }
         }
     }
 
