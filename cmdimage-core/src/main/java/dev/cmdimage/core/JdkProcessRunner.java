@@ -290,8 +290,8 @@ public final class JdkProcessRunner implements ProcessRunner, AutoCloseable {
      * Ends the commands still running (as a cancel would: SIGTERM, SIGKILL after their kill grace; their runs
      * return {@link Termination#CANCELLED}), waits at most 15 seconds for their runs to return (past that it logs
      * at DEBUG and returns; each run still ends its tree before it returns), ends the supervisor server (waiting at
-     * most 2 seconds for it) and removes the shutdown hook if one was installed. Afterwards {@link #run} throws {@link IllegalStateException}. Idempotent; throws nothing
-     * checked.
+     * most 2 seconds for it) and removes the shutdown hook if one was installed. Afterwards {@link #run} throws
+     * {@link IllegalStateException}. Idempotent; throws nothing checked.
      */
     @Override
     public void close() {

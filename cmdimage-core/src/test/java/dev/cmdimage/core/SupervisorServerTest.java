@@ -55,8 +55,7 @@ class SupervisorServerTest {
                 + "sed 's/.*) . \\([0-9]*\\).*/\\1/' /proc/$sv/stat";
         List<String> out = new ArrayList<>();
 
-        ProcessResult result = runner.run(new ProcessSpec(List.of("sh", "-c", script), dir, ENV, null,
-                Duration.ofSeconds(2)), (stream, line) -> out.add(line), Cancellation.never());
+        ProcessResult result = runner.run(spec(script), (stream, line) -> out.add(line), Cancellation.never());
 
         assertThat(result.exitCode()).as("output %s", out).isZero();
         assertThat(out).hasSize(5);
@@ -71,8 +70,7 @@ class SupervisorServerTest {
         String script = "s=$PPID; cat /proc/$s/comm; sed 's/.*) . \\([0-9]*\\).*/\\1/' /proc/$s/stat";
         List<String> out = new ArrayList<>();
         try (JdkProcessRunner perCommand = JdkProcessRunner.builder().supervisorServer(false).build()) {
-            ProcessResult result = perCommand.run(new ProcessSpec(List.of("sh", "-c", script), dir, ENV, null,
-                    Duration.ofSeconds(2)), (stream, line) -> out.add(line), Cancellation.never());
+            ProcessResult result = perCommand.run(spec(script), (stream, line) -> out.add(line), Cancellation.never());
 
             assertThat(result.exitCode()).as("output %s", out).isZero();
             assertThat(perCommand.supervisorServerPid()).isEqualTo(-1);
@@ -86,8 +84,7 @@ class SupervisorServerTest {
         // instead of ending quietly (yes | head)
         String script = "grep -E '^Sig(Ign|Blk):' /proc/self/status";
         List<String> served = new ArrayList<>();
-        runner.run(new ProcessSpec(List.of("sh", "-c", script), dir, ENV, null, Duration.ofSeconds(2)),
-                (stream, line) -> served.add(line), Cancellation.never());
+        runner.run(spec(script), (stream, line) -> served.add(line), Cancellation.never());
         Process plain = new ProcessBuilder("sh", "-c", script).start();
         List<String> direct = new String(plain.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines()
                 .collect(Collectors.toList());
@@ -103,8 +100,7 @@ class SupervisorServerTest {
         List<String> out = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             out.clear();
-            runner.run(new ProcessSpec(List.of("sh", "-c", script), dir, ENV, null, Duration.ofSeconds(2)),
-                    (stream, line) -> out.add(line), Cancellation.never());
+            runner.run(spec(script), (stream, line) -> out.add(line), Cancellation.never());
         }
         assertThat(out).containsExactly("0", "1", "2");
     }

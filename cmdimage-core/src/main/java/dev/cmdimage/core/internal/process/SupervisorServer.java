@@ -2,7 +2,6 @@ package dev.cmdimage.core.internal.process;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedReader;
-import java.io.ByteArrayOutputStream;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -13,6 +12,8 @@ import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -106,34 +107,25 @@ public final class SupervisorServer implements AutoCloseable {
         return server != null && !server.ended ? server.process.pid() : -1;
     }
 
+    /** {@code <length>\n} and the NUL-separated fields the spare reads (see supervisor.pl). */
     private byte[] request(List<String> command, Path directory, Map<String, String> environment, Duration grace)
             throws IOException {
-        ByteArrayOutputStream payload = new ByteArrayOutputStream(4096);
-        field(payload, Long.toString(grace.toMillis()), true);
-        field(payload, directory.toAbsolutePath().toString(), false);
-        field(payload, Integer.toString(environment.size()), false);
-        for (Map.Entry<String, String> e : environment.entrySet()) {
-            field(payload, e.getKey() + "=" + e.getValue(), false);
+        List<String> fields = new ArrayList<>(3 + environment.size() + command.size());
+        fields.add(Long.toString(grace.toMillis()));
+        fields.add(directory.toAbsolutePath().toString());
+        fields.add(Integer.toString(environment.size()));
+        environment.forEach((name, value) -> fields.add(name + "=" + value));
+        fields.addAll(command);
+        for (String field : fields) {
+            if (field.indexOf('\0') >= 0) {
+                throw new IOException("a NUL character in the command, directory or environment");
+            }
         }
-        for (String arg : command) {
-            field(payload, arg, false);
-        }
-        byte[] body = payload.toByteArray();
+        byte[] body = String.join("\0", fields).getBytes(charset);
         byte[] head = (body.length + "\n").getBytes(StandardCharsets.US_ASCII);
-        byte[] request = new byte[head.length + body.length];
-        System.arraycopy(head, 0, request, 0, head.length);
+        byte[] request = Arrays.copyOf(head, head.length + body.length);
         System.arraycopy(body, 0, request, head.length, body.length);
         return request;
-    }
-
-    private void field(ByteArrayOutputStream out, String value, boolean first) throws IOException {
-        if (value.indexOf('\0') >= 0) {
-            throw new IOException("a NUL character in the command, directory or environment");
-        }
-        if (!first) {
-            out.write(0);
-        }
-        out.write(value.getBytes(charset));
     }
 
     /** The spare supervisor died before it got its command. */
