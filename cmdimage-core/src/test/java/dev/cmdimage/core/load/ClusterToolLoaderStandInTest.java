@@ -8,7 +8,7 @@ import dev.cmdimage.api.ImageRef;
 import dev.cmdimage.core.ClusterToolLoader;
 import dev.cmdimage.core.JdkProcessRunner;
 import dev.cmdimage.core.OciLayoutStore;
-import dev.cmdimage.core.testing.FakeImageStore;
+import dev.cmdimage.testing.FakeImageStore;
 import dev.cmdimage.spi.Cancellation;
 import dev.cmdimage.spi.ClusterTarget;
 import dev.cmdimage.spi.ImageStore;

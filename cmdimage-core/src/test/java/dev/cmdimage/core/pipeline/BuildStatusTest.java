@@ -13,9 +13,9 @@ import dev.cmdimage.api.ImageMap;
 import dev.cmdimage.api.MicroTime;
 import dev.cmdimage.api.ValidationException;
 import dev.cmdimage.core.testing.FakeProcessRunner;
-import dev.cmdimage.core.testing.FakeRegistryPusher;
-import dev.cmdimage.core.testing.RecordingListener;
-import dev.cmdimage.core.testing.TestClock;
+import dev.cmdimage.testing.FakeRegistryPusher;
+import dev.cmdimage.testing.RecordingBuildListener;
+import dev.cmdimage.testing.TestClock;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletionException;
@@ -83,20 +83,20 @@ class BuildStatusTest {
         assertThat(f.listener.stepSequence()).containsExactly(
                 "+validate", "=validate", "+resolve", "=resolve", "+prepare", "=prepare", "+run", "=run",
                 "+verify", "=verify", "+retag", "=retag", "+push", "=push");
-        int resolved = indexOf(f.listener, RecordingListener.Kind.STEP_FINISHED, BuildStep.RESOLVE);
-        int prepare = indexOf(f.listener, RecordingListener.Kind.STEP_STARTED, BuildStep.PREPARE);
-        RecordingListener.Event between = f.listener.events().get(resolved + 1);
+        int resolved = indexOf(f.listener, RecordingBuildListener.Kind.STEP_FINISHED, BuildStep.RESOLVE);
+        int prepare = indexOf(f.listener, RecordingBuildListener.Kind.STEP_STARTED, BuildStep.PREPARE);
+        RecordingBuildListener.Event between = f.listener.events().get(resolved + 1);
         assertThat(prepare).isEqualTo(resolved + 2);
-        assertThat(between.kind()).isEqualTo(RecordingListener.Kind.STATUS);
+        assertThat(between.kind()).isEqualTo(RecordingBuildListener.Kind.STATUS);
         assertThat(between.status().buildingState()).isPresent();
         assertThat(between.status().ref()).isNull();
-        RecordingListener.Event last = f.listener.events().get(f.listener.events().size() - 1);
+        RecordingBuildListener.Event last = f.listener.events().get(f.listener.events().size() - 1);
         assertThat(last.status().isSucceeded()).isTrue();
-        assertThat(f.listener.stepEvent(RecordingListener.Kind.STEP_FINISHED, BuildStep.RUN).took())
+        assertThat(f.listener.stepEvent(RecordingBuildListener.Kind.STEP_FINISHED, BuildStep.RUN).took())
                 .isEqualTo(Duration.ofMillis(7250));
-        assertThat(f.listener.stepEvent(RecordingListener.Kind.STEP_FINISHED, BuildStep.VERIFY).text())
+        assertThat(f.listener.stepEvent(RecordingBuildListener.Kind.STEP_FINISHED, BuildStep.VERIFY).text())
                 .isEqualTo("image " + Fixture.ID);
-        assertThat(f.listener.stepEvent(RecordingListener.Kind.STEP_STARTED, BuildStep.RUN).text())
+        assertThat(f.listener.stepEvent(RecordingBuildListener.Kind.STEP_STARTED, BuildStep.RUN).text())
                 .isEqualTo("running [sh, -c, ./build.sh] in " + dir.toAbsolutePath().normalize());
     }
 
@@ -139,7 +139,7 @@ class BuildStatusTest {
                 .isInstanceOf(CmdImageException.class)
                 .satisfies(e -> assertThat(((CmdImageException) e).status()).contains(finalStatus));
         assertThat(f.listener.stepSequence()).endsWith("+run", "!run");
-        assertThat(f.listener.stepEvent(RecordingListener.Kind.STEP_FAILED, BuildStep.RUN).text())
+        assertThat(f.listener.stepEvent(RecordingBuildListener.Kind.STEP_FAILED, BuildStep.RUN).text())
                 .isEqualTo("Custom build \"./build.sh\" failed: exit status 3");
         assertThat(f.listener.unpairedSteps()).isEmpty();
     }
@@ -172,7 +172,7 @@ class BuildStatusTest {
 
     @Test
     void aListenerThatThrowsDoesNotBreakTheBuild() throws Exception {
-        RecordingListener recorder = f.listener;
+        RecordingBuildListener recorder = f.listener;
         BuildRequest request = f.request(Fixture.spec("app").build()).listener(new dev.cmdimage.api.BuildListener() {
             @Override
             public void statusChanged(String name, CmdImageStatus status) {
@@ -201,7 +201,7 @@ class BuildStatusTest {
         assertThat(handle.currentStatus()).isEqualTo(result.status());
     }
 
-    private static int indexOf(RecordingListener l, RecordingListener.Kind kind, BuildStep step) {
+    private static int indexOf(RecordingBuildListener l, RecordingBuildListener.Kind kind, BuildStep step) {
         var events = l.events();
         for (int i = 0; i < events.size(); i++) {
             if (events.get(i).kind() == kind && events.get(i).step() == step) {

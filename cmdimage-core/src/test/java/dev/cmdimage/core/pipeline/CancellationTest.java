@@ -11,7 +11,7 @@ import dev.cmdimage.api.CmdImageStatus;
 import dev.cmdimage.core.CmdImages;
 import dev.cmdimage.core.testing.FakeProcessRunner;
 import dev.cmdimage.core.testing.FakeProcessRunner.Script;
-import dev.cmdimage.core.testing.RecordingListener;
+import dev.cmdimage.testing.RecordingBuildListener;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletionException;
@@ -52,7 +52,7 @@ class CancellationTest {
                 .isExactlyInstanceOf(BuildCancelledException.class)
                 .hasMessage("build cancelled");
         assertThat(f.listener.stepSequence()).endsWith("+run", "!run");
-        assertThat(f.listener.stepEvent(RecordingListener.Kind.STEP_FAILED, BuildStep.RUN).text())
+        assertThat(f.listener.stepEvent(RecordingBuildListener.Kind.STEP_FAILED, BuildStep.RUN).text())
                 .isEqualTo("build cancelled");
         assertThat(f.listener.statuses().get(f.listener.statuses().size() - 1)).isEqualTo(status);
         assertThat(f.store.imageCalls()).isZero();

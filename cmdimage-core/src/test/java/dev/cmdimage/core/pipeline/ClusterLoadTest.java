@@ -13,7 +13,7 @@ import dev.cmdimage.api.ObjectMeta;
 import dev.cmdimage.api.RegistryHosting;
 import dev.cmdimage.core.CmdImages;
 import dev.cmdimage.core.testing.FakeClusterLoader;
-import dev.cmdimage.core.testing.RecordingListener;
+import dev.cmdimage.testing.RecordingBuildListener;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -70,7 +70,7 @@ class ClusterLoadTest {
                         + " registry: loading the image into its own image store)",
                 "Image: \"app:tilt-0123456789abcdef\" with ID \"sha256:01...\" not yet present on node",
                 "loaded into kind-dev (kind) as docker.io/library/" + LOCAL);
-        assertThat(f.listener.stepEvent(RecordingListener.Kind.STEP_FINISHED, BuildStep.PUSH).text())
+        assertThat(f.listener.stepEvent(RecordingBuildListener.Kind.STEP_FINISHED, BuildStep.PUSH).text())
                 .isEqualTo("loaded into kind-dev (kind) as docker.io/library/" + LOCAL);
     }
 

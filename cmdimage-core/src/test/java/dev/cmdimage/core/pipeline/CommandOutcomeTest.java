@@ -10,7 +10,7 @@ import dev.cmdimage.api.StdStream;
 import dev.cmdimage.core.CmdImages;
 import dev.cmdimage.core.testing.FakeProcessRunner;
 import dev.cmdimage.core.testing.FakeProcessRunner.Script;
-import dev.cmdimage.core.testing.RecordingListener;
+import dev.cmdimage.testing.RecordingBuildListener;
 import dev.cmdimage.spi.ProcessResult;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,9 +42,9 @@ class CommandOutcomeTest {
 
         f.builder().build(f.request(Fixture.spec("app").build()).build());
 
-        List<RecordingListener.Event> output = f.listener.events().stream()
-                .filter(e -> e.kind() == RecordingListener.Kind.OUTPUT).toList();
-        assertThat(output).extracting(RecordingListener.Event::stream)
+        List<RecordingBuildListener.Event> output = f.listener.events().stream()
+                .filter(e -> e.kind() == RecordingBuildListener.Kind.OUTPUT).toList();
+        assertThat(output).extracting(RecordingBuildListener.Event::stream)
                 .containsExactly(StdStream.STDOUT, StdStream.STDERR, StdStream.STDOUT);
         assertThat(f.listener.outputLines()).containsExactly("step 1/2", "warning: cache miss", "step 2/2");
         assertThat(output).allSatisfy(e -> assertThat(e.name()).isEqualTo("app"));

@@ -7,11 +7,11 @@ import dev.cmdimage.api.CmdImageBuilder;
 import dev.cmdimage.api.CmdImageSpec;
 import dev.cmdimage.api.RegistryHosting;
 import dev.cmdimage.core.CmdImages;
-import dev.cmdimage.core.testing.FakeImageStore;
+import dev.cmdimage.testing.FakeImageStore;
 import dev.cmdimage.core.testing.FakeProcessRunner;
-import dev.cmdimage.core.testing.FakeRegistryPusher;
-import dev.cmdimage.core.testing.RecordingListener;
-import dev.cmdimage.core.testing.TestClock;
+import dev.cmdimage.testing.FakeRegistryPusher;
+import dev.cmdimage.testing.RecordingBuildListener;
+import dev.cmdimage.testing.TestClock;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -26,7 +26,7 @@ final class Fixture {
     final TestClock clock = TestClock.fixed();
     final FakeImageStore store = new FakeImageStore();
     final FakeRegistryPusher pusher = new FakeRegistryPusher();
-    final RecordingListener listener = new RecordingListener();
+    final RecordingBuildListener listener = new RecordingBuildListener();
     final Path baseDir;
     /** By default every run "builds" the image: stores {@link #ID} under $EXPECTED_REF and exits 0. */
     FakeProcessRunner runner = new FakeProcessRunner(tagsExpectedRef(store, ID));

@@ -12,7 +12,7 @@ import dev.cmdimage.api.CmdImageSpec;
 import dev.cmdimage.api.CmdImageStatus;
 import dev.cmdimage.core.CmdImages;
 import dev.cmdimage.core.OciLayoutStore;
-import dev.cmdimage.core.testing.RecordingListener;
+import dev.cmdimage.testing.RecordingBuildListener;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 class LayoutFifoBuildTest {
     @TempDir
     Path dir;
-    final RecordingListener listener = new RecordingListener();
+    final RecordingBuildListener listener = new RecordingBuildListener();
 
     /** Runs hello-oci's build.sh, then {@code after} (sh, in the layout directory); returns the build's error. */
     private String failingBuild(String after) {

@@ -10,7 +10,7 @@ import dev.cmdimage.api.CmdImageSpec;
 import dev.cmdimage.api.PushException;
 import dev.cmdimage.core.CmdImages;
 import dev.cmdimage.core.testing.FakeProcessRunner;
-import dev.cmdimage.core.testing.RecordingListener;
+import dev.cmdimage.testing.RecordingBuildListener;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,7 +35,7 @@ class PushTest {
     }
 
     private String pushStepDetail() {
-        return f.listener.stepEvent(RecordingListener.Kind.STEP_FINISHED, BuildStep.PUSH).text();
+        return f.listener.stepEvent(RecordingBuildListener.Kind.STEP_FINISHED, BuildStep.PUSH).text();
     }
 
     @Test

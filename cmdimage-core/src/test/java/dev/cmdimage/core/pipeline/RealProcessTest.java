@@ -14,7 +14,7 @@ import dev.cmdimage.api.CmdImageSpec;
 import dev.cmdimage.api.CommandFailedException;
 import dev.cmdimage.core.CmdImages;
 import dev.cmdimage.core.OciLayoutStore;
-import dev.cmdimage.core.testing.RecordingListener;
+import dev.cmdimage.testing.RecordingBuildListener;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,12 +35,12 @@ class RealProcessTest {
 
     @TempDir
     Path dir;
-    RecordingListener listener;
+    RecordingBuildListener listener;
     Map<String, String> env;
 
     @BeforeEach
     void setUp() {
-        listener = new RecordingListener();
+        listener = new RecordingBuildListener();
         env = new HashMap<>(System.getenv());
     }
 

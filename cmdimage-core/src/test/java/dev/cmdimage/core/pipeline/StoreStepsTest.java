@@ -12,7 +12,7 @@ import dev.cmdimage.api.RegistryHosting;
 import dev.cmdimage.api.Cluster;
 import dev.cmdimage.core.CmdImages;
 import dev.cmdimage.core.OciLayoutStore;
-import dev.cmdimage.core.testing.FakeImageStore;
+import dev.cmdimage.testing.FakeImageStore;
 import dev.cmdimage.core.testing.FakeProcessRunner;
 import dev.cmdimage.spi.ImageStore;
 import java.nio.file.Path;
